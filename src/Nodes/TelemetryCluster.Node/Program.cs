@@ -1,0 +1,3 @@
+using TelemetryCluster.Nodes.Cli;
+
+return await NodeProgram.MainAsync(args).ConfigureAwait(false);

@@ -1,0 +1,100 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using AkkaLogLevel = Akka.Event.LogLevel;
+using MelLogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+namespace TelemetryCluster.Nodes.Hosting;
+
+/// <summary>
+/// How a node's ActorSystem is configured through Akka.Hosting: remoting on <c>cluster.hostname:cluster.port</c>,
+/// clustering with the configured seed nodes (or a self-join), the keep-majority split brain resolver, strict
+/// serialization with <c>serialize-messages</c> off, Akka's logs routed to Microsoft.Extensions.Logging, the
+/// user's <c>akka { }</c> block over all of that, and the drain phase's timeout over everything.
+/// </summary>
+public static class NodeAkkaConfiguration
+{
+    /// <summary>Settings applied before the user's <c>akka { }</c> block, which may override any of them.</summary>
+    internal const string Baseline = """
+        akka {
+          actor {
+            # Local messages are never serialized; tests turn this on to catch cross-node messages without a binding.
+            serialize-messages = off
+          }
+          coordinated-shutdown {
+            # The generic host owns the process: never call Environment.Exit from CoordinatedShutdown.
+            exit-clr = off
+            run-by-clr-shutdown-hook = on
+          }
+          cluster {
+            # A downed or removed node shuts down, and the host exits so the orchestrator restarts it.
+            run-coordinated-shutdown-when-down = on
+          }
+          log-dead-letters-during-shutdown = off
+          log-config-on-start = off
+        }
+        """;
+
+    /// <summary>Applies the node's Akka configuration to an Akka.Hosting builder.</summary>
+    public static AkkaConfigurationBuilder ConfigureNode(
+        this AkkaConfigurationBuilder builder,
+        NodeSettings settings,
+        ShutdownPlan plan,
+        MelLogLevel logLevel)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(plan);
+
+        builder
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = ToAkka(logLevel);
+                loggers.LogConfigOnStart = false;
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = settings.Hostname,
+                Port = settings.Port,
+                PublicHostName = settings.PublicHostname,
+                PublicPort = settings.PublicPort,
+            })
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = [.. settings.SeedNodes],
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
+            // Cross-node messages must have an explicit serializer binding: nothing leaves a node as polymorphic
+            // JSON. Local-only messages are not serialized (serialize-messages = off), so they are unaffected.
+            .WithStrictSerialization()
+            .AddHocon(Baseline, HoconAddMode.Prepend)
+            .AddHocon(settings.Akka, HoconAddMode.Prepend)
+            .AddHocon(plan.ToHocon(), HoconAddMode.Prepend);
+
+        if (settings.SelfJoin)
+        {
+            // No seed nodes: a one-node cluster. Joining after start also works with port 0 (the bound address is
+            // known only then).
+            builder.AddStartup((system, _) =>
+            {
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress);
+            });
+        }
+
+        return builder;
+    }
+
+    internal static AkkaLogLevel ToAkka(MelLogLevel level) => level switch
+    {
+        MelLogLevel.Trace or MelLogLevel.Debug => AkkaLogLevel.DebugLevel,
+        MelLogLevel.Information => AkkaLogLevel.InfoLevel,
+        MelLogLevel.Warning => AkkaLogLevel.WarningLevel,
+        _ => AkkaLogLevel.ErrorLevel,
+    };
+}

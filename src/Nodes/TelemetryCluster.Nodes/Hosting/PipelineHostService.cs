@@ -1,0 +1,129 @@
+using Akka;
+using Akka.Actor;
+using Akka.Streams;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TelemetryCluster.Streams.Config;
+using TelemetryCluster.Streams.Engine;
+
+namespace TelemetryCluster.Nodes.Hosting;
+
+/// <summary>
+/// Builds and starts the node's <see cref="PipelineHost"/> once the ActorSystem is up (it is registered after
+/// Akka.Hosting's own hosted service, and hosted services start in order), and registers the drain as a
+/// CoordinatedShutdown task in <see cref="ShutdownPlan.DrainPhase"/>. A SIGTERM therefore runs: host stop →
+/// CoordinatedShutdown → readiness 503 (Draining), receivers stop, queued batches drain through the exporters →
+/// the node leaves the cluster → the ActorSystem terminates → exit 0. When CoordinatedShutdown starts for another
+/// reason (the node was downed), the same drain runs and the host is stopped with exit code 1.
+/// </summary>
+internal sealed partial class PipelineHostService(
+    IServiceProvider services,
+    PipelineSpec spec,
+    ShutdownPlan plan,
+    NodeLifetime lifetime,
+    ComponentStatusRegistry status,
+    EngineTelemetry telemetry,
+    TimeProvider time,
+    ILoggerFactory loggerFactory) : IHostedService
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<PipelineHostService>();
+    private PipelineHost? _host;
+
+    /// <summary>The running pipelines (null before start or when the start failed).</summary>
+    public PipelineHost? Host => _host;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        ActorSystem system;
+        try
+        {
+            system = services.GetRequiredService<ActorSystem>();
+        }
+        catch (Exception ex)
+        {
+            LogActorSystemFailed(_logger, ex);
+            lifetime.Fail("the actor system failed to start");
+            throw;
+        }
+
+        var shutdown = CoordinatedShutdown.Get(system);
+        if (shutdown.ShutdownReason is not null || system.WhenTerminated.IsCompleted)
+        {
+            lifetime.Fail("the actor system stopped before the pipelines started");
+            throw new InvalidOperationException("The actor system is shutting down; the pipelines were not started.");
+        }
+
+        var materializer = system.Materializer(namePrefix: "pipelines");
+        var host = new PipelineHost(spec, new PipelineHostContext(system, materializer, loggerFactory, time, status, telemetry));
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogStartFailed(_logger, ex);
+            lifetime.Fail($"the pipelines failed to start: {ex.Message}");
+            using var cleanup = new CancellationTokenSource(plan.DrainPhaseTimeout, time);
+            try
+            {
+                await host.StopAsync(cleanup.Token).ConfigureAwait(false);
+            }
+            catch (Exception stopError)
+            {
+                LogCleanupFailed(_logger, stopError);
+            }
+
+            throw;
+        }
+
+        _host = host;
+        shutdown.AddTask(ShutdownPlan.DrainPhase, "drain-pipelines", () => DrainAsync(host, shutdown));
+        LogStarted(_logger, ShutdownPlan.DrainPhase, plan.DrainTimeout, plan.DrainPhaseTimeout);
+    }
+
+    /// <summary>Nothing to do here: the drain runs inside CoordinatedShutdown, which Akka.Hosting starts next.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task<Done> DrainAsync(PipelineHost host, CoordinatedShutdown shutdown)
+    {
+        var reason = shutdown.ShutdownReason;
+        if (reason is not null and not CoordinatedShutdown.ClrExitReason)
+        {
+            lifetime.Fail($"the actor system is shutting down ({reason})");
+            LogUnexpectedShutdown(_logger, reason.ToString() ?? reason.GetType().Name);
+        }
+
+        // Cancelled shortly before CoordinatedShutdown would give up on the phase, so a stuck component cannot
+        // keep the node from leaving the cluster.
+        using var deadline = new CancellationTokenSource(plan.DrainPhaseTimeout - TimeSpan.FromSeconds(1), time);
+        try
+        {
+            await host.StopAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogDrainFailed(_logger, ex);
+        }
+
+        return Done.Instance;
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The actor system could not be created")]
+    private static partial void LogActorSystemFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The pipelines failed to start; the node stops")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping the partly started pipelines failed")]
+    private static partial void LogCleanupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pipelines drain in coordinated-shutdown phase {Phase} (drain-timeout {DrainTimeout}, phase timeout {PhaseTimeout})")]
+    private static partial void LogStarted(ILogger logger, string phase, TimeSpan drainTimeout, TimeSpan phaseTimeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Coordinated shutdown started without a stop request ({Reason}); draining the pipelines")]
+    private static partial void LogUnexpectedShutdown(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Draining the pipelines failed")]
+    private static partial void LogDrainFailed(ILogger logger, Exception exception);
+}

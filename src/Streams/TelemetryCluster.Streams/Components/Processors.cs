@@ -1,0 +1,24 @@
+using Akka;
+using Akka.Streams.Dsl;
+using TelemetryCluster.Streams.Data;
+
+namespace TelemetryCluster.Streams.Components;
+
+public interface IProcessorFactory : IComponentFactory
+{
+    /// <summary>One instance per pipeline (per partition in the cluster) — processors are never shared.</summary>
+    IProcessor CreateProcessor(ComponentContext context, PipelineId pipeline, object config);
+}
+
+/// <summary>A processor is an Akka.Streams flow over batches.</summary>
+public interface IProcessor
+{
+    /// <summary>True when the flow changes payloads in place; the engine then hands it a private copy when shared.</summary>
+    bool MutatesData { get; }
+
+    /// <summary>
+    /// The processor's flow. Rules: every input batch's acks are passed on in output batches or released (with a
+    /// reason, counted) — never forgotten; the flow honours backpressure and never buffers without bound.
+    /// </summary>
+    Flow<TelemetryBatch, TelemetryBatch, NotUsed> CreateFlow();
+}

@@ -1,0 +1,254 @@
+using ActorSystem = Akka.Actor.ActorSystem;
+using Akka.Streams;
+using Microsoft.Extensions.Logging;
+using TelemetryCluster.Streams.Components;
+using TelemetryCluster.Streams.Config;
+
+namespace TelemetryCluster.Streams.Engine;
+
+/// <summary>Everything a <see cref="PipelineHost"/> needs from its process.</summary>
+public sealed record PipelineHostContext(
+    ActorSystem System,
+    IMaterializer Materializer,
+    ILoggerFactory LoggerFactory,
+    TimeProvider Time,
+    ComponentStatusRegistry Status,
+    EngineTelemetry Telemetry);
+
+/// <summary>
+/// Runs a validated <see cref="PipelineSpec"/> on one node: builds one instance per receiver id and per exporter
+/// id, processors per pipeline, and a <see cref="PipelineSegment"/> per pipeline. Start order: extensions,
+/// exporters, segments (processors), receivers; then the service is Running. Stop order: Draining, receivers stop
+/// taking data, segments drain through processors and exporters (bounded by <c>cluster.drain-timeout</c>),
+/// exporters shut down, extensions stop.
+/// </summary>
+public sealed partial class PipelineHost : IAsyncDisposable
+{
+    private readonly PipelineSpec _spec;
+    private readonly PipelineHostContext _context;
+    private readonly ILogger _logger;
+    private readonly Dictionary<ComponentId, IExtension> _extensions = [];
+    private readonly Dictionary<ComponentId, ExporterRunner> _exporters = [];
+    private readonly Dictionary<PipelineId, PipelineSegment> _segments = [];
+    private readonly Dictionary<ComponentId, IReceiver> _receivers = [];
+    private int _stopped;
+
+    public PipelineHost(PipelineSpec spec, PipelineHostContext context)
+    {
+        _spec = spec;
+        _context = context;
+        _logger = context.LoggerFactory.CreateLogger<PipelineHost>();
+    }
+
+    public PipelineSpec Spec => _spec;
+
+    public ComponentStatusRegistry Status => _context.Status;
+
+    public EngineTelemetry Telemetry => _context.Telemetry;
+
+    public IReadOnlyDictionary<ComponentId, IReceiver> Receivers => _receivers;
+
+    public IReadOnlyDictionary<ComponentId, IExtension> Extensions => _extensions;
+
+    public IReadOnlyDictionary<ComponentId, IExporter> Exporters => _exporters.ToDictionary(kv => kv.Key, kv => kv.Value.Exporter);
+
+    public IReadOnlyDictionary<PipelineId, PipelineSegment> Segments => _segments;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _context.Status.SetServiceState(ServiceState.Starting);
+        foreach (var pipeline in _spec.Pipelines)
+        {
+            Register(pipeline);
+        }
+
+        foreach (var id in _spec.ServiceExtensions)
+        {
+            var spec = _spec.Extensions[id];
+            var extension = ((IExtensionFactory)spec.Factory).CreateExtension(ContextFor(spec), spec.Config);
+            await extension.StartAsync(cancellationToken).ConfigureAwait(false);
+            _extensions[id] = extension;
+            _context.Status.Report(ComponentKind.Extension, id, ComponentStatus.Ok);
+        }
+
+        foreach (var (id, spec) in _spec.Exporters)
+        {
+            var exporter = ((IExporterFactory)spec.Factory).CreateExporter(ContextFor(spec), spec.Config);
+            await exporter.StartAsync(cancellationToken).ConfigureAwait(false);
+            var settings = spec.Config is IExporterConfig withKit ? withKit.Exporter : ExporterSettings.None;
+            _exporters[id] = new ExporterRunner(ContextFor(spec), exporter, settings);
+            _context.Status.Report(ComponentKind.Exporter, id, ComponentStatus.Ok);
+        }
+
+        var targets = new Dictionary<ComponentId, List<ReceiverFanout.Target>>();
+        foreach (var pipeline in _spec.Pipelines)
+        {
+            var processors = pipeline.Processors
+                .Select(id => _spec.Processors[id])
+                .Select(spec => ((IProcessorFactory)spec.Factory).CreateProcessor(ContextFor(spec), pipeline.Id, spec.Config))
+                .ToList();
+            var exporters = pipeline.Exporters.Select(id => _exporters[id]).ToList();
+            var segment = PipelineSegment.Run(
+                pipeline.Id,
+                processors,
+                exporters,
+                _spec.Engine.PipelineQueueSize,
+                _spec.Engine.AdmissionTimeout,
+                _context.Time,
+                _context.Materializer);
+            _segments[pipeline.Id] = segment;
+            foreach (var id in pipeline.Processors)
+            {
+                _context.Status.Report(ComponentKind.Processor, id, ComponentStatus.Ok);
+            }
+
+            var mutates = processors.Any(p => p.MutatesData);
+            foreach (var receiver in pipeline.Receivers)
+            {
+                if (!targets.TryGetValue(receiver, out var list))
+                {
+                    targets[receiver] = list = [];
+                }
+
+                list.Add(new ReceiverFanout.Target(pipeline.Id, segment, mutates));
+            }
+        }
+
+        foreach (var (id, spec) in _spec.Receivers)
+        {
+            var bySignal = targets.TryGetValue(id, out var list)
+                ? list.GroupBy(t => t.Pipeline.Signal).ToDictionary(g => g.Key, g => g.ToArray())
+                : [];
+            var fanout = new ReceiverFanout(id, bySignal, _spec.Engine.Delivery, _spec.Engine.RetryAfter, _context.Telemetry);
+            var receiver = ((IReceiverFactory)spec.Factory).CreateReceiver(ContextFor(spec), spec.Config);
+            await receiver.StartAsync(fanout, cancellationToken).ConfigureAwait(false);
+            _receivers[id] = receiver;
+            _context.Status.Report(ComponentKind.Receiver, id, ComponentStatus.Ok);
+        }
+
+        _context.Status.SetServiceState(ServiceState.Running);
+        LogStarted(_logger, _spec.Pipelines.Count, _receivers.Count, _exporters.Count);
+    }
+
+    /// <summary>Drains and stops everything; safe to call more than once.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        _context.Status.SetServiceState(ServiceState.Draining);
+        LogDraining(_logger);
+        foreach (var (id, receiver) in _receivers)
+        {
+            _context.Status.Report(ComponentKind.Receiver, id, ComponentStatus.Stopping);
+            await Guard(id, () => receiver.StopAsync(cancellationToken)).ConfigureAwait(false);
+            _context.Status.Report(ComponentKind.Receiver, id, ComponentStatus.Stopped);
+        }
+
+        foreach (var segment in _segments.Values)
+        {
+            segment.Complete();
+        }
+
+        var drained = Task.WhenAll(_segments.Values.Select(s => s.Completion));
+        var deadline = Task.Delay(_spec.Engine.DrainTimeout, _context.Time, cancellationToken);
+        if (await Task.WhenAny(drained, deadline).ConfigureAwait(false) != drained)
+        {
+            LogDrainTimeout(_logger, _spec.Engine.DrainTimeout);
+            foreach (var segment in _segments.Values)
+            {
+                segment.Abort();
+            }
+        }
+
+        try
+        {
+            await drained.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogSegmentFailed(_logger, ex);
+        }
+
+        foreach (var (id, runner) in _exporters)
+        {
+            _context.Status.Report(ComponentKind.Exporter, id, ComponentStatus.Stopping);
+            await Guard(id, () => runner.Exporter.ShutdownAsync(cancellationToken)).ConfigureAwait(false);
+            _context.Status.Report(ComponentKind.Exporter, id, ComponentStatus.Stopped);
+        }
+
+        _context.Status.SetServiceState(ServiceState.Stopped);
+        foreach (var (id, extension) in _extensions.Reverse())
+        {
+            await Guard(id, () => extension.StopAsync(cancellationToken)).ConfigureAwait(false);
+        }
+
+        LogStopped(_logger);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30), _context.Time);
+        await StopAsync(cts.Token).ConfigureAwait(false);
+    }
+
+    private void Register(PipelineDefinition pipeline)
+    {
+        foreach (var id in pipeline.Receivers)
+        {
+            _context.Status.Register(pipeline.Id, ComponentKind.Receiver, id);
+        }
+
+        foreach (var id in pipeline.Processors)
+        {
+            _context.Status.Register(pipeline.Id, ComponentKind.Processor, id);
+        }
+
+        foreach (var id in pipeline.Exporters)
+        {
+            _context.Status.Register(pipeline.Id, ComponentKind.Exporter, id);
+        }
+    }
+
+    private ComponentContext ContextFor(ComponentSpec spec) => new(
+        spec.Id,
+        spec.Kind,
+        _context.LoggerFactory,
+        _context.Time,
+        _context.Status,
+        _context.Telemetry,
+        _context.System,
+        _context.Materializer);
+
+    private async Task Guard(ComponentId id, Func<Task> stop)
+    {
+        try
+        {
+            await stop().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogStopFailed(_logger, id.ToString(), ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Everything is ready: {Pipelines} pipelines, {Receivers} receivers, {Exporters} exporters")]
+    private static partial void LogStarted(ILogger logger, int pipelines, int receivers, int exporters);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draining: receivers stop taking data, queued batches flow to the exporters")]
+    private static partial void LogDraining(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain did not finish within {Timeout}; cancelling exports still in flight")]
+    private static partial void LogDrainTimeout(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A pipeline segment failed while draining")]
+    private static partial void LogSegmentFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping {Component} failed")]
+    private static partial void LogStopFailed(ILogger logger, string component, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutdown complete")]
+    private static partial void LogStopped(ILogger logger);
+}

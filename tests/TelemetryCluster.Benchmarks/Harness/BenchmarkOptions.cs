@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace TelemetryCluster.Benchmarks.Harness;
+
+/// <summary>What to run and how long; parsed from the command line by <see cref="CommandLine"/>.</summary>
+internal sealed record BenchmarkOptions
+{
+    /// <summary>A workload name, <c>all</c> or <c>smoke</c>.</summary>
+    public required string Workload { get; init; }
+
+    /// <summary>Measurement window per phase (BENCHMARKS.md: at least 30 s for rate workloads).</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Warm-up before each window; load runs but nothing is measured.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A/B rounds; medians are taken over the rounds.</summary>
+    public int Rounds { get; init; } = 3;
+
+    /// <summary>Closed-loop callers for max-rate phases.</summary>
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>Where to write the raw JSON; null prints it after the tables.</summary>
+    public string? JsonPath { get; init; }
+
+    /// <summary>The node's <c>telemetry-cluster.dll</c>; null finds it in the repo's build output.</summary>
+    public string? NodePath { get; init; }
+
+    /// <summary>
+    /// What plays the "project" side: <c>node</c> (default) or <c>floor</c>, which runs the floor as both A and B
+    /// to check the harness itself (ratios should come out ≈ 1.0).
+    /// </summary>
+    public string ProjectSut { get; init; } = "node";
+
+    /// <summary>Smoke mode: short windows, one round, targets reported but not gated.</summary>
+    public bool Smoke { get; init; }
+
+    /// <summary>Seconds to wait for a system under test to start and for downstream counts to settle.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public static TimeSpan ParseDuration(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var t = text.Trim();
+        (string number, double scale) = t switch
+        {
+            _ when t.EndsWith("ms", StringComparison.OrdinalIgnoreCase) => (t[..^2], 0.001),
+            _ when t.EndsWith('s') => (t[..^1], 1.0),
+            _ when t.EndsWith('m') => (t[..^1], 60.0),
+            _ => (t, 1.0),
+        };
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0)
+        {
+            throw new FormatException($"not a duration: '{text}' (use e.g. 30s, 500ms, 2m)");
+        }
+
+        return TimeSpan.FromSeconds(value * scale);
+    }
+}

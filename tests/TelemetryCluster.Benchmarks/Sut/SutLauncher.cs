@@ -1,0 +1,30 @@
+using TelemetryCluster.Benchmarks.Harness;
+
+namespace TelemetryCluster.Benchmarks.Sut;
+
+/// <summary>Starts systems under test for workloads; knows where the node is and whether the floor stands in for it.</summary>
+internal sealed class SutLauncher(BenchmarkOptions options, TimeProvider timeProvider)
+{
+    private readonly Lazy<string> _nodeDll = new(() => RepoLayout.NodeDll(options.NodePath));
+
+    /// <summary>Path of the node's dll (throws <see cref="SetupException"/> saying how to build it).</summary>
+    public string NodeDll => _nodeDll.Value;
+
+    /// <summary>True when <c>--project-sut floor</c>: the project side is the floor too (harness self-check).</summary>
+    public bool FloorAsProject => options.ProjectSut == "floor";
+
+    public async Task<ISystemUnderTest> StartFloorAsync(CancellationToken cancellationToken) =>
+        await FloorSut.StartAsync(options.StartTimeout, cancellationToken).ConfigureAwait(false);
+
+    public async Task<ISystemUnderTest> StartNodeAsync(Func<int, int, string> config, CancellationToken cancellationToken) =>
+        await NodeSut.StartAsync(NodeDll, config, timeProvider, options.StartTimeout, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// An OTLP metrics sink for <paramref name="side"/>: the project is a node running <paramref name="projectConfig"/>
+    /// (or the floor with <c>--project-sut floor</c>); the baseline is the floor.
+    /// </summary>
+    public Task<ISystemUnderTest> StartMetricsSinkAsync(Side side, Func<int, int, string> projectConfig, CancellationToken cancellationToken) =>
+        side == Side.Project && !FloorAsProject
+            ? StartNodeAsync(projectConfig, cancellationToken)
+            : StartFloorAsync(cancellationToken);
+}
