@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using TelemetryCluster.Nodes.Hosting;
 using TelemetryCluster.Streams.Config;
@@ -23,6 +24,9 @@ public static partial class NodeHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Services.AddLogging(logging => logging.AddTelemetryClusterConsole(NodeLogging.LevelOf(spec)));
+        // SIGTERM/SIGINT stop the host (which runs CoordinatedShutdown) instead of ending the process at once; the
+        // empty builder does not register the console lifetime by itself.
+        builder.Services.AddSingleton<IHostLifetime, ConsoleLifetime>();
         builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
         builder.Services.AddTelemetryClusterNode(spec, settings);
         return builder;
@@ -67,8 +71,9 @@ public static partial class NodeHost
         }
         catch (Exception ex)
         {
-            lifetime.Fail(ex.Message);
-            LogStartFailed(logger, ex.Message);
+            var reason = Describe(ex);
+            lifetime.Fail(reason);
+            LogStartFailed(logger, reason);
 
             // Leave the cluster and terminate the ActorSystem (Akka.Hosting runs CoordinatedShutdown on host stop).
             using var stop = new CancellationTokenSource(plan.HostShutdownTimeout, time);
@@ -83,6 +88,30 @@ public static partial class NodeHost
         }
 
         return lifetime.ExitCode;
+    }
+
+    /// <summary>
+    /// The messages of an exception chain without the wrappers (Akka wraps a bind failure in nested
+    /// AggregateExceptions): "Failed to bind to [127.0.0.1:4053]: Address already in use".
+    /// </summary>
+    internal static string Describe(Exception exception)
+    {
+        var messages = new List<string>();
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is AggregateException)
+            {
+                continue;
+            }
+
+            var message = current.Message.Replace("See InnerException for details.", string.Empty, StringComparison.Ordinal).Trim().TrimEnd('.');
+            if (message.Length > 0 && !messages.Contains(message))
+            {
+                messages.Add(message);
+            }
+        }
+
+        return messages.Count == 0 ? exception.GetType().Name : string.Join(": ", messages);
     }
 
     private static async ValueTask DisposeAsync(IHost host)

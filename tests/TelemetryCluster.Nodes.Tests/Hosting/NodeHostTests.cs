@@ -169,6 +169,10 @@ public sealed class NodeHostTests
         var consumer = await components.Receiver.Started.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         var system = host.Services.GetRequiredService<ActorSystem>();
         Assert.True(system.Settings.SerializeAllMessages);
+
+        // Akka's own local messages have no serializer bindings, so strict mode stays off while every message is
+        // serialized.
+        Assert.True(system.Settings.Config.GetBoolean("akka.actor.serialization-settings.allow-unregistered-types"));
         await WaitUntil(() => Cluster.Get(system).SelfMember.Status == MemberStatus.Up);
 
         for (var i = 0; i < 3; i++)
@@ -182,6 +186,31 @@ public sealed class NodeHostTests
     }
 
     [Fact]
+    public async Task The_users_akka_block_overrides_the_node_defaults()
+    {
+        var components = new TestComponents();
+        using var host = Build(Config("""
+            akka.actor.serialization-settings.allow-unregistered-types = true
+            akka.cluster.split-brain-resolver.stable-after = 7s
+            """), components);
+        var run = NodeHost.RunAsync(host, TestContext.Current.CancellationToken);
+        await components.Receiver.Started.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        var config = host.Services.GetRequiredService<ActorSystem>().Settings.Config;
+
+        Assert.True(config.GetBoolean("akka.actor.serialization-settings.allow-unregistered-types"));
+        Assert.Equal(TimeSpan.FromSeconds(7), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.False(config.GetBoolean("akka.actor.serialize-messages"));
+        Assert.StartsWith("Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster", config.GetString("akka.cluster.downing-provider-class"), StringComparison.Ordinal);
+        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal(
+            host.Services.GetRequiredService<ShutdownPlan>().DrainPhaseTimeout,
+            config.GetTimeSpan("akka.coordinated-shutdown.phases.service-unbind.timeout"));
+
+        host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        Assert.Equal(0, await run.WaitAsync(Timeout, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public void The_host_shutdown_timeout_covers_every_coordinated_shutdown_phase()
     {
         var components = new TestComponents();
@@ -191,6 +220,14 @@ public sealed class NodeHostTests
         Assert.Equal(plan.HostShutdownTimeout, options.ShutdownTimeout);
         Assert.True(options.ShutdownTimeout > plan.PhasesTotal);
         Assert.Equal(TimeSpan.FromSeconds(10) + ShutdownPlan.DrainGrace, plan.DrainPhaseTimeout);
+    }
+
+    [Fact]
+    public void Start_failures_are_described_without_the_wrapper_exceptions()
+    {
+        var error = new AggregateException(new AggregateException(
+            new InvalidOperationException("Failed to bind to [127.0.0.1:4053]. See InnerException for details.", new IOException("Address already in use"))));
+        Assert.Equal("Failed to bind to [127.0.0.1:4053]: Address already in use", NodeHost.Describe(error));
     }
 
     private static IHost Build(string hocon, TestComponents components)

@@ -74,28 +74,33 @@ public sealed partial class NodeProcessTests
         Assert.True(draining >= linesBeforeStop, node.Describe());
         Assert.True(complete > draining, node.Describe());
         Assert.Equal(acknowledged - new Counts(10, 5, 3), CountExported(lines.Skip(draining).Take(complete - draining)));
+        TestContext.Current.TestOutputHelper?.WriteLine(node.Describe());
     }
 
-    [Fact]
-    public async Task Node_exits_non_zero_when_a_receiver_port_is_taken()
+    [Theory]
+    [InlineData("otlp-grpc")]
+    [InlineData("health-check")]
+    [InlineData("remoting")]
+    public async Task Node_exits_1_when_a_port_it_needs_is_taken(string taken)
     {
         var ct = TestContext.Current.CancellationToken;
-        using var taken = new TcpListener(IPAddress.Loopback, 0);
-        taken.Start();
-        var busyPort = ((IPEndPoint)taken.LocalEndpoint).Port;
-        var ports = FreePorts.Take(3);
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var busyPort = ((IPEndPoint)busy.LocalEndpoint).Port;
+        var ports = FreePorts.Take(4);
         using var node = NodeProcess.StartNode(
         [
             "--config", TestFiles.ApplicationConf,
-            "--set", $"receivers::otlp::protocols::grpc::endpoint=127.0.0.1:{busyPort}",
-            "--set", $"receivers::otlp::protocols::http::endpoint=127.0.0.1:{ports[0]}",
-            "--set", $"extensions::health_check::endpoint=127.0.0.1:{ports[1]}",
-            "--set", $"cluster::port={ports[2]}",
+            "--set", $"receivers::otlp::protocols::grpc::endpoint=127.0.0.1:{(taken == "otlp-grpc" ? busyPort : ports[0])}",
+            "--set", $"receivers::otlp::protocols::http::endpoint=127.0.0.1:{ports[1]}",
+            "--set", $"extensions::health_check::endpoint=127.0.0.1:{(taken == "health-check" ? busyPort : ports[2])}",
+            "--set", $"cluster::port={(taken == "remoting" ? busyPort : ports[3])}",
         ]);
 
         var exitCode = await node.WaitForExitAsync(StartTimeout, ct);
-        Assert.True(exitCode != 0, node.Describe());
-        Assert.Contains(node.Lines, l => l.Text.Contains("The pipelines failed to start", StringComparison.Ordinal));
+        Assert.True(exitCode == 1, node.Describe());
+        var failure = await node.WaitForLineAsync(l => l.Contains("The node failed to start:", StringComparison.Ordinal), Timeout, ct);
+        Assert.Contains(busyPort.ToString(CultureInfo.InvariantCulture), failure, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -265,6 +265,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(["--set", "--set", "--set"], e.Errors.Select(x => x.Path));
         Assert.Contains("expected key=value", e.Errors[0].Message, StringComparison.Ordinal);
         Assert.Contains("empty path segment", e.Errors[1].Message, StringComparison.Ordinal);
+        Assert.Contains("'[' is never closed", e.Errors[2].Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -442,7 +443,7 @@ public sealed class ConfigLoaderTests : IDisposable
             "service.pipelines.metrics/x: must have at least one receiver",
             "service.pipelines.spans: pipeline \"spans\": unknown signal \"spans\" (valid values: [traces metrics logs])",
             "service.pipelines.logs/k.procesors: unknown key \"procesors\" (did you mean \"processors\"?)",
-            "service.pipelines.logs/k: references exporter \"batch\" which is not configured (\"batch\" is configured as a processor)",
+            "service.pipelines.logs/k: references exporter \"batch\" which is not configured (\"batch\" is configured as a receiver and a processor)",
             "service.extensions: references extension \"pprof\" which is not configured",
             "cluster.partitons: unknown key \"partitons\" (did you mean \"partitions\"?)",
             "cluster.delivery: invalid value \"maybe\" (valid values: [accepted exported])",
@@ -491,8 +492,6 @@ public sealed class ConfigLoaderTests : IDisposable
             "processors.batch: expected an object, got \"5\"",
             "service.pipelines.metrics.receivers: expected a list of ids, got an object",
             "service.pipelines.metrics: must have at least one receiver",
-            "service.pipelines.logs/app: references processor \"batch\" which is not configured",
-            "service.pipelines.metrics: references processor \"batch\" which is not configured",
             "cluster: expected an object, got \"7\"",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), errors.Select(e => e.ToString()).Order(StringComparer.Ordinal));
@@ -511,6 +510,26 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.StartsWith("invalid HOCON", e.Errors[2].Message, StringComparison.Ordinal);
         Assert.Contains("3 errors", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Malformed_hocon_that_would_hang_akkas_parser_is_an_error()
+    {
+        var file = _files.Write(".conf", "a {\n  x = [1, }\n");
+        var e = Assert.Throws<ConfigException>(() => Load([file]));
+        Assert.Equal(file + ": invalid HOCON: line 2, column 11: unexpected '}' ('[' opened at line 2, column 7 is not closed)", Assert.Single(e.Errors).ToString());
+    }
+
+    [Theory]
+    [InlineData("a = 1", null)]
+    [InlineData("a { b = [1, {c = \"}\"}] } # } ] {\n// [", null)]
+    [InlineData("a = ${b.c}\nb.c = 1", null)]
+    [InlineData("a = \"\"\"x { \" [\"\"\"", null)]
+    [InlineData("a = \"open", "line 1, column 5: unterminated string")]
+    [InlineData("a = \"\"\"open", "line 1, column 5: unterminated \"\"\" string")]
+    [InlineData("a {\n b = 1", "line 1, column 3: '{' is never closed")]
+    [InlineData("a = ]", "line 1, column 5: unexpected ']'")]
+    [InlineData("a = ${b", "line 1, column 5: unterminated substitution ${...}")]
+    public void Hocon_structure_is_checked_before_parsing(string text, string? problem) => Assert.Equal(problem, HoconText.Check(text));
 
     [Fact]
     public void Missing_embedded_defaults_are_a_config_error()

@@ -86,6 +86,20 @@ public sealed class EnvExpansionTests
         Assert.Equal(Vars["QUOTE"], parsed.GetString("a"));
     }
 
+    [Fact]
+    public void Hocon_mode_quotes_empty_or_special_values_outside_quotes()
+    {
+        var warnings = new List<string>();
+        var expanded = EnvExpansion.ExpandHocon("a = ${env:MISSING}\nb = ${env:QUOTE}\nc = ${env:HOST}\nd = ${X:-host:4317}\n", Env, warnings);
+        Assert.Equal("a = \"\"\nb = \"say \\\"hi\\\" \\\\ ok\"\nc = 10.0.0.1\nd = \"host:4317\"\n", expanded);
+        var parsed = Akka.Configuration.ConfigurationFactory.ParseString(expanded);
+        Assert.Equal(string.Empty, parsed.GetString("a"));
+        Assert.Equal(Vars["QUOTE"], parsed.GetString("b"));
+        Assert.Equal("10.0.0.1", parsed.GetString("c"));
+        Assert.Equal("host:4317", parsed.GetString("d"));
+        Assert.Single(warnings);
+    }
+
     [Theory]
     [InlineData("A", true)]
     [InlineData("_a9", true)]

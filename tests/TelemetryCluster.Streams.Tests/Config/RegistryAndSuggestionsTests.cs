@@ -71,8 +71,12 @@ public sealed class RegistryAndSuggestionsTests
     [InlineData("xyz", null)]
     [InlineData("ab", null)]
     [InlineData("timeuot", "timeout")]
+    [InlineData("max_recv_msg_size", "max_recv_msg_size_mib")]
+    [InlineData("read_timout", "read_timeout")]
+    [InlineData("pat", "path")]
+    [InlineData("max", null)]
     public void Did_you_mean_only_when_close(string key, string? expected) =>
-        Assert.Equal(expected, Suggestions.Closest(key, ["endpoint", "receivers", "send_batch_size", "timeout", "path"]));
+        Assert.Equal(expected, Suggestions.Closest(key, ["endpoint", "receivers", "send_batch_size", "timeout", "path", "max_recv_msg_size_mib", "read_timeout", "read_buffer_size"]));
 
     [Theory]
     [InlineData("", "", 0)]

@@ -12,7 +12,7 @@ namespace TelemetryCluster.Nodes.Hosting;
 /// <summary>
 /// How a node's ActorSystem is configured through Akka.Hosting: remoting on <c>cluster.hostname:cluster.port</c>,
 /// clustering with the configured seed nodes (or a self-join), the keep-majority split brain resolver, strict
-/// serialization with <c>serialize-messages</c> off, Akka's logs routed to Microsoft.Extensions.Logging, the
+/// serialization (unless the user turns <c>serialize-messages</c> on, which is off by default), Akka's logs routed to Microsoft.Extensions.Logging, the
 /// user's <c>akka { }</c> block over all of that, and the drain phase's timeout over everything.
 /// </summary>
 public static class NodeAkkaConfiguration
@@ -68,11 +68,21 @@ public static class NodeAkkaConfiguration
             {
                 SeedNodes = [.. settings.SeedNodes],
                 SplitBrainResolver = new KeepMajorityOption(),
-            })
+            });
+
+        if (!VerifiesSerialization(settings.Akka))
+        {
             // Cross-node messages must have an explicit serializer binding: nothing leaves a node as polymorphic
-            // JSON. Local-only messages are not serialized (serialize-messages = off), so they are unaffected.
-            .WithStrictSerialization()
-            .AddHocon(Baseline, HoconAddMode.Prepend)
+            // JSON by accident. Local messages are not serialized (serialize-messages = off), so they are unaffected.
+            // With serialize-messages = on every local message is serialized too, and Akka's own local messages
+            // (cluster daemon, system guardian) have no bindings: strict mode is then left off.
+            builder.WithStrictSerialization();
+        }
+
+        // Later Prepends win: the baseline, then the user's akka { } block over everything above, then the drain
+        // phase's timeout (never below cluster.drain-timeout; ShutdownPlan keeps a longer user value).
+        builder
+            .AddHocon(ConfigurationFactory.ParseString(Baseline), HoconAddMode.Prepend)
             .AddHocon(settings.Akka, HoconAddMode.Prepend)
             .AddHocon(plan.ToHocon(), HoconAddMode.Prepend);
 
@@ -89,6 +99,10 @@ public static class NodeAkkaConfiguration
 
         return builder;
     }
+
+    /// <summary>True when the user's <c>akka</c> block turns <c>akka.actor.serialize-messages</c> on.</summary>
+    internal static bool VerifiesSerialization(Config akka) =>
+        akka.HasPath("akka.actor.serialize-messages") && akka.GetBoolean("akka.actor.serialize-messages");
 
     internal static AkkaLogLevel ToAkka(MelLogLevel level) => level switch
     {

@@ -10,5 +10,9 @@ public static class BuiltinComponents
 {
     public static IReadOnlyList<IComponentFactory> All { get; } =
     [
+        new Receivers.Otlp.OtlpReceiverFactory(),
+        new Processors.Batch.BatchProcessorFactory(),
+        new Exporters.Debug.DebugExporterFactory(),
+        new Extensions.HealthCheck.HealthCheckExtensionFactory(),
     ];
 }

@@ -19,7 +19,7 @@ public sealed class ComponentRegistry
     public ComponentRegistry(IEnumerable<IComponentFactory> factories, Func<IComponentFactory, string>? defaultsLoader = null)
     {
         ArgumentNullException.ThrowIfNull(factories);
-        _defaultsLoader = defaultsLoader ?? LoadEmbeddedDefaults;
+        _defaultsLoader = defaultsLoader ?? EmbeddedDefaults;
         var all = new List<IComponentFactory>();
         foreach (var factory in factories)
         {
@@ -92,7 +92,7 @@ public sealed class ComponentRegistry
     /// <c>**/defaults.conf</c> the logical name <c>TelemetryCluster.Streams.&lt;dir&gt;/defaults.conf</c>); as a
     /// fallback, any resource whose name ends with <c>.{DefaultsResource}</c>. Slashes and backslashes are equivalent.
     /// </summary>
-    private static string LoadEmbeddedDefaults(IComponentFactory factory)
+    public static string EmbeddedDefaults(IComponentFactory factory)
     {
         var relative = Normalize(factory.DefaultsResource ?? string.Empty).TrimStart('/');
         if (relative.Length == 0)

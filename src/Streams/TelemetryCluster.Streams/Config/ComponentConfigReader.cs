@@ -62,8 +62,8 @@ public sealed class ComponentConfigReader
     /// </summary>
     public static ComponentConfigReader Create(string userHocon, string defaultsHocon, string path, ConfigErrors errors)
     {
-        var user = Akka.Configuration.ConfigurationFactory.ParseString(userHocon).Root;
-        var defaults = Akka.Configuration.ConfigurationFactory.ParseString(defaultsHocon).Root;
+        var user = HoconText.Parse(userHocon);
+        var defaults = HoconText.Parse(defaultsHocon);
         return new ComponentConfigReader(HoconTree.Merge(user, defaults) ?? HoconTree.EmptyObject(), user, defaults, path, errors);
     }
 

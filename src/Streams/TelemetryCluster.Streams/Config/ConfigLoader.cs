@@ -37,8 +37,10 @@ public static class ConfigLoader
     public static Akka.Configuration.Config LoadTree(ConfigSources sources, ConfigErrors errors) =>
         LoadTree(sources, errors, new List<string>());
 
-    /// <inheritdoc cref="LoadTree(ConfigSources, ConfigErrors)"/>
-    /// <param name="warnings">Receives expansion warnings (unset variables, unsupported schemes).</param>
+    /// <summary>
+    /// Like <see cref="LoadTree(ConfigSources, ConfigErrors)"/>; <paramref name="warnings"/> receives the expansion
+    /// warnings (unset variables, unsupported schemes), each prefixed with its source.
+    /// </summary>
     public static Akka.Configuration.Config LoadTree(ConfigSources sources, ConfigErrors errors, ICollection<string> warnings)
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -185,10 +187,10 @@ public static class ConfigLoader
 
             var path = System.IO.Path.Combine(directory, name);
             var included = EnvExpansion.ExpandHocon(File.ReadAllText(path), environment, warnings);
-            return new HoconRoot(ConfigurationFactory.ParseString(included, Include).Root);
+            return new HoconRoot(HoconText.Parse(included, Include));
         }
 
-        var root = ConfigurationFactory.ParseString(EnvExpansion.ExpandHocon(text, environment, warnings), Include).Root;
+        var root = HoconText.Parse(EnvExpansion.ExpandHocon(text, environment, warnings), Include);
         return HoconTree.IsObject(root) ? root : HoconTree.EmptyObject();
     }
 
@@ -221,7 +223,7 @@ public static class ConfigLoader
         {
             try
             {
-                value = ConfigurationFactory.ParseString("v = " + raw).Root.GetObject().Items["v"];
+                value = HoconText.Parse("v = " + raw).GetObject().Items["v"];
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

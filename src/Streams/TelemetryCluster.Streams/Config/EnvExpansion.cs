@@ -17,8 +17,10 @@ public static class EnvExpansion
 
     /// <summary>
     /// Expands HOCON text before parsing. Knows HOCON strings and comments: a value expanded inside a
-    /// <c>"quoted string"</c> is escaped so that quotes or backslashes in it cannot break the file, and nothing is
-    /// expanded inside comments (a commented-out <c>${env:X}</c> neither expands nor warns).
+    /// <c>"quoted string"</c> is escaped so that quotes or backslashes in it cannot break the file; a value expanded
+    /// outside quotes is inserted as is when it holds only letters, digits, <c>.</c>, <c>-</c> and <c>_</c>, and as a
+    /// quoted string otherwise (so an unset variable becomes <c>""</c> and <c>host:port</c> stays one string); nothing
+    /// is expanded inside comments (a commented-out <c>${env:X}</c> neither expands nor warns).
     /// </summary>
     public static string ExpandHocon(string text, Func<string, string?> environment, ICollection<string> warnings) =>
         Run(text, environment, warnings, hocon: true);
@@ -140,6 +142,11 @@ public static class EnvExpansion
                 var quoted = HoconTree.Quote(expanded);
                 output.Append(quoted, 1, quoted.Length - 2);
             }
+            else if (hocon && state == State.Outside && !IsSafeUnquoted(expanded))
+            {
+                // An empty or special value spliced into unquoted HOCON would change the structure (`a = \n b = 1`).
+                output.Append(HoconTree.Quote(expanded));
+            }
             else
             {
                 output.Append(expanded);
@@ -198,6 +205,9 @@ public static class EnvExpansion
 
         return value;
     }
+
+    private static bool IsSafeUnquoted(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
 
     private static bool IsScheme(string text) =>
         text.Length > 0 && char.IsAsciiLetter(text[0]) && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');

@@ -47,22 +47,7 @@ internal static class HoconTree
 
     public static bool IsObject(HoconValue? value) => !IsAbsent(value) && value!.IsObject();
 
-    public static bool IsArray(HoconValue? value)
-    {
-        if (IsAbsent(value))
-        {
-            return false;
-        }
-
-        try
-        {
-            return value!.IsArray();
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
-        {
-            return false;
-        }
-    }
+    public static bool IsArray(HoconValue? value) => !IsAbsent(value) && value!.IsArray();
 
     /// <summary>The child <paramref name="key"/> of an object value; null when absent or when the value is no object.</summary>
     public static HoconValue? Child(HoconValue? value, string key) =>

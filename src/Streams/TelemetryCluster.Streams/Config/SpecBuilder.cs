@@ -1,4 +1,3 @@
-using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using TelemetryCluster.Streams.Components;
 
@@ -217,7 +216,7 @@ internal sealed class SpecBuilder(ComponentRegistry registry, HoconValue user, H
         {
             try
             {
-                defaults = ConfigurationFactory.ParseString(registry.LoadDefaults(factory)).Root;
+                defaults = HoconText.Parse(registry.LoadDefaults(factory));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -465,14 +464,15 @@ internal sealed class SpecBuilder(ComponentRegistry registry, HoconValue user, H
         var reader = BlockReader(userTelemetry, referenceTelemetry, "service.telemetry");
         var logLevel = reader.GetChoice("logs.level", "debug", "info", "warn", "error");
         var metricsLevel = reader.GetChoice("metrics.level", "none", "basic", "normal", "detailed");
-        var address = metricsLevel == "none" ? null : MetricsAddress(reader);
+        var address = metricsLevel == "none" ? null : MetricsAddress(reader, userTelemetry);
         return new TelemetrySettings(logLevel, metricsLevel, address);
     }
 
     /// <summary><c>metrics.address</c> when the user set it, else the first pull Prometheus reader, else the default.</summary>
-    private static string MetricsAddress(ComponentConfigReader reader)
+    private static string MetricsAddress(ComponentConfigReader reader, HoconValue? userTelemetry)
     {
-        if (reader.IsSet("metrics.address") && reader.HasValue("metrics.address"))
+        var userAddress = HoconTree.Navigate(userTelemetry, "metrics.address");
+        if (!HoconTree.IsAbsent(userAddress) && !HoconTree.IsNull(userAddress))
         {
             return reader.GetString("metrics.address");
         }

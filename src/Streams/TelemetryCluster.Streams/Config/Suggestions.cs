@@ -1,32 +1,39 @@
 namespace TelemetryCluster.Streams.Config;
 
 /// <summary>"Did you mean" for unknown keys: the closest candidate by optimal-string-alignment (Damerau–Levenshtein)
-/// distance, offered only when it is close (at most a third of the key's length, at least 1, at most 3 edits), or
-/// when the two differ only in case, <c>_</c> and <c>-</c> (<c>sendBatchSize</c> → <c>send_batch_size</c>).</summary>
+/// distance, offered only when it is close (at most a third of the key's length, at least 1, at most 3 edits), when
+/// one is a prefix of the other (at least 4 characters: a unit suffix left off), or when the two differ only in case,
+/// <c>_</c> and <c>-</c> (<c>sendBatchSize</c> → <c>send_batch_size</c>).</summary>
 internal static class Suggestions
 {
     public static string? Closest(string key, IEnumerable<string> candidates)
     {
         var normalizedKey = Normalize(key);
+        var limit = Math.Clamp(key.Length / 3, 1, 3);
         string? best = null;
-        var bestDistance = int.MaxValue;
+        (int Effective, int Distance) bestScore = (int.MaxValue, int.MaxValue);
         foreach (var candidate in candidates)
         {
-            if (Normalize(candidate) == normalizedKey)
+            var normalized = Normalize(candidate);
+            if (normalized == normalizedKey)
             {
                 return candidate;
             }
 
             var distance = Distance(key.ToLowerInvariant(), candidate.ToLowerInvariant());
-            if (distance < bestDistance)
+
+            // A unit suffix left off or added (max_recv_msg_size → max_recv_msg_size_mib) counts as close.
+            var prefix = Math.Min(normalized.Length, normalizedKey.Length) >= 4 &&
+                         (normalized.StartsWith(normalizedKey, StringComparison.Ordinal) || normalizedKey.StartsWith(normalized, StringComparison.Ordinal));
+            var score = (prefix ? Math.Min(distance, limit) : distance, distance);
+            if (score.CompareTo(bestScore) < 0)
             {
-                bestDistance = distance;
+                bestScore = score;
                 best = candidate;
             }
         }
 
-        var limit = Math.Clamp(key.Length / 3, 1, 3);
-        return best is not null && bestDistance <= limit && bestDistance < key.Length ? best : null;
+        return best is not null && bestScore.Effective <= limit && bestScore.Distance < Math.Max(key.Length, 2) ? best : null;
     }
 
     /// <summary><c> (did you mean "x"?)</c> or the empty string.</summary>

@@ -62,7 +62,7 @@ public sealed class ComponentStatusRegistry(TimeProvider time)
         _entries.TryAdd((pipeline, kind, id), new ComponentStatusEntry(pipeline, id, kind, ComponentStatus.Starting, null, Time.GetUtcNow()));
     }
 
-    /// <summary>Reports a status; a repeated identical status keeps its original <c>Since</c>.</summary>
+    /// <summary>Reports a status; a repeated status keeps its original <c>Since</c> (only the error text is updated).</summary>
     public void Report(ComponentKind kind, ComponentId id, ComponentStatus status, string? error = null)
     {
         var now = Time.GetUtcNow();
@@ -85,7 +85,8 @@ public sealed class ComponentStatusRegistry(TimeProvider time)
         _entries.AddOrUpdate(
             (pipeline, kind, id),
             _ => new ComponentStatusEntry(pipeline, id, kind, status, error, now),
-            (_, old) => old.Status == status && old.Error == error ? old : new ComponentStatusEntry(pipeline, id, kind, status, error, now));
+            (_, old) => old.Status != status ? new ComponentStatusEntry(pipeline, id, kind, status, error, now)
+                : old.Error == error ? old : old with { Error = error });
 }
 
 public sealed record ServiceStateEntry(ServiceState State, DateTimeOffset Since, DateTimeOffset? ReadySince);

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Streams;
 using Google.Protobuf;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
@@ -40,14 +41,21 @@ public sealed class OtlpAkkaFixture : IAsyncDisposable
 internal sealed class FakeConsumer(params Signal[] signals) : IReceiverConsumer
 {
     private readonly ConcurrentQueue<TelemetryBatch> _batches = new();
+    private int _calls;
 
     public IReadOnlySet<Signal> Signals { get; } = new HashSet<Signal>(signals.Length == 0 ? [Signal.Traces, Signal.Metrics, Signal.Logs] : signals);
 
-    /// <summary>What the next calls answer.</summary>
+    /// <summary>What the calls answer (after the <see cref="FirstOutcomes"/>).</summary>
     public AckOutcome Outcome { get; set; } = AckOutcome.Accepted;
+
+    /// <summary>Answers of the first calls, in order; later calls answer <see cref="Outcome"/>.</summary>
+    public IReadOnlyList<AckOutcome> FirstOutcomes { get; init; } = [];
 
     /// <summary>When set, thrown by <see cref="ConsumeAsync"/> (an engine failure).</summary>
     public Exception? Throw { get; set; }
+
+    /// <summary>When set, awaited before answering (a slow pipeline).</summary>
+    public Func<TelemetryBatch, CancellationToken, Task>? Delay { get; set; }
 
     public IReadOnlyCollection<TelemetryBatch> Batches => _batches;
 
@@ -55,17 +63,23 @@ internal sealed class FakeConsumer(params Signal[] signals) : IReceiverConsumer
 
     public long Items(Signal signal) => _batches.Where(b => b.Signal == signal).Sum(b => (long)b.ItemCount);
 
-    public Task<AckOutcome> ConsumeAsync(TelemetryBatch batch, CancellationToken cancellationToken)
+    public async Task<AckOutcome> ConsumeAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
+        var call = Interlocked.Increment(ref _calls) - 1;
         _batches.Enqueue(batch);
-        if (Throw is { } e)
+        if (Delay is { } delay)
         {
-            return Task.FromException<AckOutcome>(e);
+            await delay(batch, cancellationToken);
         }
 
-        var outcome = Outcome;
+        if (Throw is { } e)
+        {
+            throw e;
+        }
+
+        var outcome = call < FirstOutcomes.Count ? FirstOutcomes[call] : Outcome;
         batch.Acks.ReleaseAll(outcome);
-        return Task.FromResult(outcome);
+        return outcome;
     }
 }
 
@@ -105,14 +119,15 @@ internal sealed class OtlpReceiverHarness : IAsyncDisposable
         new(id, ComponentKind.Receiver, NullLoggerFactory.Instance, TimeProvider.System, status, telemetry, akka.System, akka.Materializer);
 
     public static async Task<OtlpReceiverHarness> StartAsync(
-        OtlpAkkaFixture akka, OtlpReceiverConfig? config = null, FakeConsumer? consumer = null, string id = "otlp")
+        OtlpAkkaFixture akka, OtlpReceiverConfig? config = null, FakeConsumer? consumer = null, string id = "otlp", ILoggerFactory? loggerFactory = null)
     {
         config ??= new OtlpReceiverConfig { Grpc = LocalGrpc, Http = LocalHttp };
         consumer ??= new FakeConsumer();
         var telemetry = new EngineTelemetry();
         var status = new ComponentStatusRegistry(TimeProvider.System);
         var componentId = ComponentId.Parse(id);
-        var receiver = (OtlpReceiver)new OtlpReceiverFactory().CreateReceiver(Context(akka, componentId, telemetry, status), config);
+        var context = Context(akka, componentId, telemetry, status) with { LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance };
+        var receiver = (OtlpReceiver)new OtlpReceiverFactory().CreateReceiver(context, config);
         await receiver.StartAsync(consumer, TestContext.Current.CancellationToken);
         return new OtlpReceiverHarness(receiver, consumer, telemetry, status, componentId);
     }
@@ -227,5 +242,34 @@ internal static class OtlpRequests
         }
 
         return new ExportTraceServiceRequest { ResourceSpans = { new ResourceSpans { Resource = Resource(), ScopeSpans = { scope } } } };
+    }
+}
+
+/// <summary>Collects log entries of every logger it creates.</summary>
+internal sealed class RecordingLoggerFactory : ILoggerFactory
+{
+    private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message)> _entries = new();
+
+    public IReadOnlyCollection<(string Category, LogLevel Level, string Message)> Entries => _entries;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
+
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<(string, LogLevel, string)> entries) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            entries.Enqueue((category, logLevel, formatter(state, exception)));
     }
 }

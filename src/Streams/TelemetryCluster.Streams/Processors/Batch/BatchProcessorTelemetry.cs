@@ -1,20 +1,8 @@
+using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
 using TelemetryCluster.Streams.Components;
 
 namespace TelemetryCluster.Streams.Processors.Batch;
-
-/// <summary>What made the batch processor send a batch.</summary>
-internal enum BatchSendTrigger
-{
-    /// <summary>The pending items reached <c>send_batch_size</c> (or <c>timeout = 0</c>).</summary>
-    Size,
-
-    /// <summary>The timeout of the pending batch elapsed, or the stream ended (the collector counts its final flush so).</summary>
-    Timeout,
-
-    /// <summary>The stage's buffer was full and downstream asked for more: the oldest pending batch went early.</summary>
-    BufferFull,
-}
 
 /// <summary>
 /// The batch processor's self-metrics, with the collector's names, created once per processor instance on the
@@ -29,8 +17,8 @@ internal sealed class BatchProcessorTelemetry
     public const string BufferFullTriggerName = "otelcol_processor_batch_buffer_full_trigger_send";
 
     // The collector's bucket boundaries for the send-size histogram.
-    private static readonly long[] SendSizeBuckets =
-        [10, 25, 50, 75, 100, 250, 500, 750, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 20000, 30000, 50000, 100000];
+    private static readonly IReadOnlyList<long> SendSizeBuckets = ImmutableArray.Create<long>(
+        10, 25, 50, 75, 100, 250, 500, 750, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 20000, 30000, 50000, 100000);
 
     private readonly KeyValuePair<string, object?>[] _tags;
     private readonly Histogram<long> _sendSize;

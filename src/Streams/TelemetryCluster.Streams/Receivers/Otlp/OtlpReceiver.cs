@@ -13,7 +13,7 @@ using TelemetryCluster.Streams.Engine;
 namespace TelemetryCluster.Streams.Receivers.Otlp;
 
 /// <summary>
-/// The OTLP receiver: a gRPC server (HTTP/2; h2c or TLS) and/or an HTTP server (HTTP/1.1 and HTTP/2), each its own
+/// The OTLP receiver: a gRPC server (HTTP/2; h2c or TLS) and/or an HTTP server (HTTP/1.1; HTTP/2 too over TLS), each its own
 /// Kestrel application with its own container, started by <see cref="StartAsync"/> and stopped by
 /// <see cref="StopAsync"/>. One instance serves every signal its pipelines use; other signals answer gRPC
 /// UNIMPLEMENTED / HTTP 404. After start, <see cref="GrpcPort"/> / <see cref="HttpPort"/> give the bound ports
@@ -29,6 +29,7 @@ public sealed class OtlpReceiver : IReceiver, IAsyncDisposable
     private WebApplication? _grpc;
     private WebApplication? _http;
     private bool _started;
+    private bool _disposed;
 
     public OtlpReceiver(ComponentContext context, OtlpReceiverConfig config)
     {
@@ -61,6 +62,7 @@ public sealed class OtlpReceiver : IReceiver, IAsyncDisposable
     public async Task StartAsync(IReceiverConsumer consumer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consumer);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         await _lifecycle.WaitAsync(cancellationToken);
         try
         {
@@ -115,6 +117,11 @@ public sealed class OtlpReceiver : IReceiver, IAsyncDisposable
     /// <summary>Stops accepting connections and lets requests in flight finish until <paramref name="cancellationToken"/> fires.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         await _lifecycle.WaitAsync(CancellationToken.None);
         try
         {
@@ -134,11 +141,17 @@ public sealed class OtlpReceiver : IReceiver, IAsyncDisposable
         }
     }
 
+    /// <summary>Stops (giving requests in flight a few seconds) and releases the receiver; safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         using var grace = new CancellationTokenSource(DisposeGrace, _context.Time);
         await StopAsync(grace.Token);
-        _lifecycle.Dispose();
+        _disposed = true;
     }
 
     private async Task StopServersAsync(CancellationToken cancellationToken)
@@ -274,7 +287,8 @@ public sealed class OtlpReceiver : IReceiver, IAsyncDisposable
 
             Listen(kestrel, endpoint, resolved, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                // HTTP/2 needs ALPN; without TLS Kestrel cannot offer both on one port, so plaintext is HTTP/1.1.
+                listen.Protocols = https is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
                 if (https is not null)
                 {
                     listen.UseHttps(https);
