@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using TelemetryCluster.Nodes.Hosting;
+using TelemetryCluster.Nodes.Management;
+using TelemetryCluster.Nodes.Partitions;
 using TelemetryCluster.Streams.Config;
 using TelemetryCluster.Streams.Engine;
 
@@ -34,6 +36,8 @@ public static class NodeServiceCollectionExtensions
         services.AddSingleton<NodeLifetime>();
         services.AddSingleton(sp => new ComponentStatusRegistry(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EngineTelemetry>();
+        var partitions = new PipelineHostAccessor();
+        services.AddSingleton(partitions);
         services.Configure<HostOptions>(options =>
         {
             options.ShutdownTimeout = plan.HostShutdownTimeout;
@@ -41,7 +45,11 @@ public static class NodeServiceCollectionExtensions
         });
 
         // Akka.Hosting's hosted service first, so the ActorSystem is up when the pipelines start.
-        services.AddAkka(NodeSettings.SystemName, (builder, _) => builder.ConfigureNode(settings, plan, logLevel));
+        services.AddAkka(NodeSettings.SystemName, (builder, _) => builder
+            .ConfigureNode(settings, plan, logLevel)
+            .WithPipelinePartitions(partitions));
+        // The management endpoint (and cluster bootstrap) next: up before the pipelines, which may wait for the cluster.
+        services.AddTelemetryClusterManagement();
         services.AddSingleton<PipelineHostService>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineHostService>());
         return services;

@@ -1,6 +1,9 @@
 using System.Globalization;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using TelemetryCluster.Nodes.Discovery;
+using TelemetryCluster.Nodes.Management;
+using TelemetryCluster.Nodes.MetricsView;
 using TelemetryCluster.Streams.Config;
 
 namespace TelemetryCluster.Nodes;
@@ -39,8 +42,20 @@ public sealed record NodeSettings
     /// <summary>The user's <c>akka { }</c> block, rooted at <c>akka</c> (empty when absent).</summary>
     public required Config Akka { get; init; }
 
+    /// <summary>The management endpoint (<c>cluster.management</c>).</summary>
+    public ManagementSettings Management { get; init; } = ManagementSettings.Default;
+
+    /// <summary>Akka Cluster Bootstrap (<c>cluster.bootstrap</c>); used only when no seed nodes are set.</summary>
+    public BootstrapSettings Bootstrap { get; init; } = BootstrapSettings.Disabled;
+
+    /// <summary>The MetricsView singleton (<c>cluster.metrics-view</c>).</summary>
+    public MetricsViewSettings MetricsView { get; init; } = MetricsViewSettings.Default;
+
     /// <summary>True when the node forms (or starts) the cluster by joining itself.</summary>
-    public bool SelfJoin => SeedNodes.Count == 0;
+    public bool SelfJoin => SeedNodes.Count == 0 && !Bootstrap.Enabled;
+
+    /// <summary>True when the node joins through Akka Cluster Bootstrap (enabled, and no static seed nodes).</summary>
+    public bool UsesBootstrap => SeedNodes.Count == 0 && Bootstrap.Enabled;
 
     /// <summary>Reads the node settings from a loaded specification.</summary>
     /// <exception cref="ConfigException">A <c>cluster</c> key has a bad value (every such error is listed).</exception>
@@ -83,6 +98,10 @@ public sealed record NodeSettings
             }
         }
 
+        var management = ManagementSettings.Read(root, string.IsNullOrWhiteSpace(publicHostname) ? hostname : publicHostname, Environment.GetEnvironmentVariable, errors);
+        var bootstrap = BootstrapSettings.Read(root, errors);
+        bootstrap.Validate(management, errors);
+        var metricsView = MetricsViewSettings.Read(root, errors);
         if (errors.HasErrors)
         {
             throw new ConfigException(errors.Items);
@@ -97,6 +116,9 @@ public sealed record NodeSettings
             SeedNodes = seeds,
             DrainTimeout = drainTimeout,
             Akka = AkkaBlock(root),
+            Management = management,
+            Bootstrap = bootstrap,
+            MetricsView = metricsView,
         };
     }
 

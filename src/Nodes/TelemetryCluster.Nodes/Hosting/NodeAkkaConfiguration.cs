@@ -4,6 +4,7 @@ using Akka.Cluster.Hosting.SBR;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using TelemetryCluster.Nodes.Management;
 using AkkaLogLevel = Akka.Event.LogLevel;
 using MelLogLevel = Microsoft.Extensions.Logging.LogLevel;
 
@@ -78,6 +79,9 @@ public static class NodeAkkaConfiguration
             // (cluster daemon, system guardian) have no bindings: strict mode is then left off.
             builder.WithStrictSerialization();
         }
+
+        // Management endpoint side: MetricsView singleton + serializer, health reporters, cluster bootstrap (Management/).
+        builder.WithTelemetryClusterManagement(settings);
 
         // Later Prepends win: the baseline, then the user's akka { } block over everything above, then the drain
         // phase's timeout (never below cluster.drain-timeout; ShutdownPlan keeps a longer user value).

@@ -1,9 +1,12 @@
 using Akka;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
 using Akka.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TelemetryCluster.Nodes.Partitions;
 using TelemetryCluster.Streams.Config;
 using TelemetryCluster.Streams.Engine;
 
@@ -25,6 +28,7 @@ internal sealed partial class PipelineHostService(
     ComponentStatusRegistry status,
     EngineTelemetry telemetry,
     TimeProvider time,
+    PipelineHostAccessor partitions,
     ILoggerFactory loggerFactory) : IHostedService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<PipelineHostService>();
@@ -55,7 +59,9 @@ internal sealed partial class PipelineHostService(
         }
 
         var materializer = system.Materializer(namePrefix: "pipelines");
-        var host = new PipelineHost(spec, new PipelineHostContext(system, materializer, loggerFactory, time, status, telemetry));
+        var region = services.GetRequiredService<ActorRegistry>().Get<PipelinePartitionRegion>();
+        var placement = new ClusterPlacement(region, spec.Engine);
+        var host = new PipelineHost(spec, new PipelineHostContext(system, materializer, loggerFactory, time, status, telemetry, placement, ct => WaitForMembershipAsync(system, ct)));
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -63,6 +69,7 @@ internal sealed partial class PipelineHostService(
         catch (Exception ex)
         {
             LogStartFailed(_logger, ex);
+            partitions.Failed(ex);
             lifetime.Fail($"the pipelines failed to start: {ex.Message}");
             using var cleanup = new CancellationTokenSource(plan.DrainPhaseTimeout, time);
             try
@@ -78,14 +85,15 @@ internal sealed partial class PipelineHostService(
         }
 
         _host = host;
-        shutdown.AddTask(ShutdownPlan.DrainPhase, "drain-pipelines", () => DrainAsync(host, shutdown));
+        partitions.Started(host);
+        shutdown.AddTask(ShutdownPlan.DrainPhase, "drain-pipelines", () => DrainAsync(host, region, shutdown));
         LogStarted(_logger, ShutdownPlan.DrainPhase, plan.DrainTimeout, plan.DrainPhaseTimeout);
     }
 
     /// <summary>Nothing to do here: the drain runs inside CoordinatedShutdown, which Akka.Hosting starts next.</summary>
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task<Done> DrainAsync(PipelineHost host, CoordinatedShutdown shutdown)
+    private async Task<Done> DrainAsync(PipelineHost host, IActorRef region, CoordinatedShutdown shutdown)
     {
         var reason = shutdown.ShutdownReason;
         if (reason is not null and not CoordinatedShutdown.ClrExitReason)
@@ -99,6 +107,11 @@ internal sealed partial class PipelineHostService(
         using var deadline = new CancellationTokenSource(plan.DrainPhaseTimeout - TimeSpan.FromSeconds(1), time);
         try
         {
+            // 1. Readiness 503 and receivers stop taking data. 2. This node's partitions hand off: each entity
+            // drains its queue through the exporters before it stops, and sharding restarts it on another node
+            // (buffering what arrives meanwhile). 3. Whatever is left drains, exporters and extensions stop.
+            await host.StopReceiversAsync(deadline.Token).ConfigureAwait(false);
+            await HandOffPartitionsAsync(region, deadline.Token).ConfigureAwait(false);
             await host.StopAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -108,6 +121,39 @@ internal sealed partial class PipelineHostService(
 
         return Done.Instance;
     }
+
+    /// <summary>Completes once this node is an Up member of the cluster (self-join, seed nodes or bootstrap).</summary>
+    private Task WaitForMembershipAsync(ActorSystem system, CancellationToken cancellationToken)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
+        LogWaitingForMembership(_logger);
+        return up.Task.WaitAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting until this node is a cluster member before starting receivers and exporters")]
+    private static partial void LogWaitingForMembership(ILogger logger);
+
+    private async Task HandOffPartitionsAsync(IActorRef region, CancellationToken cancellationToken)
+    {
+        var stopped = region.WatchAsync(cancellationToken);
+        region.Tell(GracefulShutdown.Instance);
+        try
+        {
+            await stopped.ConfigureAwait(false);
+            LogHandedOff(_logger);
+        }
+        catch (OperationCanceledException)
+        {
+            LogHandOffTimeout(_logger);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This node's pipeline partitions drained and were handed off")]
+    private static partial void LogHandedOff(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition hand-off did not finish in the drain window")]
+    private static partial void LogHandOffTimeout(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The actor system could not be created")]
     private static partial void LogActorSystemFailed(ILogger logger, Exception exception);

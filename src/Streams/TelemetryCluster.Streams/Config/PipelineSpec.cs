@@ -19,7 +19,17 @@ public enum Delivery
 }
 
 /// <summary>Engine settings from the <c>cluster { }</c> block (defaults in hocon/reference.conf).</summary>
-public sealed record EngineSettings(Delivery Delivery, int Partitions, int PipelineQueueSize, TimeSpan AdmissionTimeout, TimeSpan RetryAfter, TimeSpan DrainTimeout);
+public sealed record EngineSettings(Delivery Delivery, int Partitions, int PipelineQueueSize, TimeSpan AdmissionTimeout, TimeSpan RetryAfter, TimeSpan DrainTimeout)
+{
+    /// <summary>Partition asks a node keeps in flight per pipeline before refusing (<c>cluster.max-in-flight</c>).</summary>
+    public int MaxInFlight { get; init; } = 64;
+
+    /// <summary>How long a receiver waits for a partition to queue a batch (<c>cluster.ask-timeout</c>).</summary>
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a receiver waits for a partition's export under delivery = exported (<c>cluster.export-timeout</c>).</summary>
+    public TimeSpan ExportTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
 
 /// <summary>
 /// <c>service.telemetry</c>: log level (<c>debug|info|warn|error</c>), metrics level (<c>none|basic|normal|detailed</c>)

@@ -448,13 +448,21 @@ internal sealed class SpecBuilder(ComponentRegistry registry, HoconValue user, H
         var admission = reader.GetDuration("admission-timeout");
         var retryAfter = reader.GetDuration("retry-after");
         var drain = reader.GetDuration("drain-timeout");
+        var maxInFlight = reader.GetInt("max-in-flight", 1, 1_000_000);
+        var askTimeout = reader.GetDuration("ask-timeout");
+        var exportTimeout = reader.GetDuration("export-timeout");
 
         // Node keys are read by the host; validate them here so that startup reports every error at once.
         _ = reader.GetString("hostname");
         _ = reader.GetInt("port", 0, 65535);
         _ = reader.GetStringList("seed-nodes");
         _ = reader.GetOptionalString("storage-dir");
-        return new EngineSettings(delivery, partitions, queue, admission, retryAfter, drain);
+        return new EngineSettings(delivery, partitions, queue, admission, retryAfter, drain)
+        {
+            MaxInFlight = maxInFlight,
+            AskTimeout = askTimeout,
+            ExportTimeout = exportTimeout,
+        };
     }
 
     private TelemetrySettings ReadTelemetry(HoconValue? service)

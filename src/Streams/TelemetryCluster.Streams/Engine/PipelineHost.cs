@@ -13,14 +13,19 @@ public sealed record PipelineHostContext(
     ILoggerFactory LoggerFactory,
     TimeProvider Time,
     ComponentStatusRegistry Status,
-    EngineTelemetry Telemetry);
+    EngineTelemetry Telemetry,
+    IPipelinePlacement? Placement = null,
+    Func<CancellationToken, Task>? StartGate = null);
 
 /// <summary>
 /// Runs a validated <see cref="PipelineSpec"/> on one node: builds one instance per receiver id and per exporter
 /// id, processors per pipeline, and a <see cref="PipelineSegment"/> per pipeline. Start order: extensions,
 /// exporters, segments (processors), receivers; then the service is Running. Stop order: Draining, receivers stop
 /// taking data, segments drain through processors and exporters (bounded by <c>cluster.drain-timeout</c>),
-/// exporters shut down, extensions stop.
+/// exporters shut down, extensions stop. With a <see cref="PipelineHostContext.Placement"/> (the cluster) the
+/// receivers deliver to the placement's gateways and segments are created on demand by partition entities through
+/// <see cref="CreateSegment"/>; the host still owns the exporters they share and drains whatever segments are left
+/// when it stops.
 /// </summary>
 public sealed partial class PipelineHost : IAsyncDisposable
 {
@@ -30,6 +35,10 @@ public sealed partial class PipelineHost : IAsyncDisposable
     private readonly Dictionary<ComponentId, IExtension> _extensions = [];
     private readonly Dictionary<ComponentId, ExporterRunner> _exporters = [];
     private readonly Dictionary<PipelineId, PipelineSegment> _segments = [];
+    private readonly Dictionary<PipelineId, PipelineDefinition> _definitions = [];
+    private readonly HashSet<PipelineSegment> _placed = [];
+    private readonly Lock _placedGate = new();
+    private int _receiversStopped;
     private readonly Dictionary<ComponentId, IReceiver> _receivers = [];
     private int _stopped;
 
@@ -52,7 +61,17 @@ public sealed partial class PipelineHost : IAsyncDisposable
 
     public IReadOnlyDictionary<ComponentId, IExporter> Exporters => _exporters.ToDictionary(kv => kv.Key, kv => kv.Value.Exporter);
 
-    public IReadOnlyDictionary<PipelineId, PipelineSegment> Segments => _segments;
+    /// <summary>The segments running on this node: one per pipeline locally, one per hosted partition in the cluster.</summary>
+    public IReadOnlyCollection<PipelineSegment> Segments
+    {
+        get
+        {
+            lock (_placedGate)
+            {
+                return [.. _segments.Values, .. _placed];
+            }
+        }
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -71,6 +90,12 @@ public sealed partial class PipelineHost : IAsyncDisposable
             _context.Status.Report(ComponentKind.Extension, id, ComponentStatus.Ok);
         }
 
+        // The cluster holds the pipelines back until this node is a member (readiness stays 503, liveness is up).
+        if (_context.StartGate is { } gate)
+        {
+            await gate(cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var (id, spec) in _spec.Exporters)
         {
             var exporter = ((IExporterFactory)spec.Factory).CreateExporter(ContextFor(spec), spec.Config);
@@ -83,20 +108,20 @@ public sealed partial class PipelineHost : IAsyncDisposable
         var targets = new Dictionary<ComponentId, List<ReceiverFanout.Target>>();
         foreach (var pipeline in _spec.Pipelines)
         {
-            var processors = pipeline.Processors
-                .Select(id => _spec.Processors[id])
-                .Select(spec => ((IProcessorFactory)spec.Factory).CreateProcessor(ContextFor(spec), pipeline.Id, spec.Config))
-                .ToList();
-            var exporters = pipeline.Exporters.Select(id => _exporters[id]).ToList();
-            var segment = PipelineSegment.Run(
-                pipeline.Id,
-                processors,
-                exporters,
-                _spec.Engine.PipelineQueueSize,
-                _spec.Engine.AdmissionTimeout,
-                _context.Time,
-                _context.Materializer);
-            _segments[pipeline.Id] = segment;
+            _definitions[pipeline.Id] = pipeline;
+            var processors = CreateProcessors(pipeline);
+            IPipelineGateway gateway;
+            if (_context.Placement is { } placement)
+            {
+                gateway = placement.CreateGateway(pipeline);
+            }
+            else
+            {
+                var segment = RunSegment(pipeline, processors);
+                _segments[pipeline.Id] = segment;
+                gateway = segment;
+            }
+
             foreach (var id in pipeline.Processors)
             {
                 _context.Status.Report(ComponentKind.Processor, id, ComponentStatus.Ok);
@@ -110,7 +135,7 @@ public sealed partial class PipelineHost : IAsyncDisposable
                     targets[receiver] = list = [];
                 }
 
-                list.Add(new ReceiverFanout.Target(pipeline.Id, segment, mutates));
+                list.Add(new ReceiverFanout.Target(pipeline.Id, gateway, mutates));
             }
         }
 
@@ -130,10 +155,13 @@ public sealed partial class PipelineHost : IAsyncDisposable
         LogStarted(_logger, _spec.Pipelines.Count, _receivers.Count, _exporters.Count);
     }
 
-    /// <summary>Drains and stops everything; safe to call more than once.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the drain: the service turns Draining (readiness 503) and every receiver stops taking data. Safe to
+    /// call more than once. In the cluster this runs before shard hand-off, so partitions drain while they move.
+    /// </summary>
+    public async Task StopReceiversAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        if (Interlocked.Exchange(ref _receiversStopped, 1) == 1)
         {
             return;
         }
@@ -146,18 +174,62 @@ public sealed partial class PipelineHost : IAsyncDisposable
             await Guard(id, () => receiver.StopAsync(cancellationToken)).ConfigureAwait(false);
             _context.Status.Report(ComponentKind.Receiver, id, ComponentStatus.Stopped);
         }
+    }
 
-        foreach (var segment in _segments.Values)
+    /// <summary>
+    /// A new segment of <paramref name="pipeline"/> on this node (its own processors, the node's shared exporters),
+    /// for a partition entity. Complete it when the entity stops; the host drains any that are left on stop.
+    /// </summary>
+    public PipelineSegment CreateSegment(PipelineId pipeline)
+    {
+        if (!_definitions.TryGetValue(pipeline, out var definition))
+        {
+            throw new ArgumentException($"unknown pipeline {pipeline}", nameof(pipeline));
+        }
+
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) == 1, this);
+
+        var segment = RunSegment(definition, CreateProcessors(definition));
+        lock (_placedGate)
+        {
+            _placed.Add(segment);
+        }
+
+        _ = segment.Completion.ContinueWith(
+            _ =>
+            {
+                lock (_placedGate)
+                {
+                    _placed.Remove(segment);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return segment;
+    }
+
+    /// <summary>Drains and stops everything; safe to call more than once.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        await StopReceiversAsync(cancellationToken).ConfigureAwait(false);
+        var segments = Segments;
+        foreach (var segment in segments)
         {
             segment.Complete();
         }
 
-        var drained = Task.WhenAll(_segments.Values.Select(s => s.Completion));
+        var drained = Task.WhenAll(segments.Select(s => s.Completion));
         var deadline = Task.Delay(_spec.Engine.DrainTimeout, _context.Time, cancellationToken);
         if (await Task.WhenAny(drained, deadline).ConfigureAwait(false) != drained)
         {
             LogDrainTimeout(_logger, _spec.Engine.DrainTimeout);
-            foreach (var segment in _segments.Values)
+            foreach (var segment in segments)
             {
                 segment.Abort();
             }
@@ -193,6 +265,20 @@ public sealed partial class PipelineHost : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30), _context.Time);
         await StopAsync(cts.Token).ConfigureAwait(false);
     }
+
+    private List<IProcessor> CreateProcessors(PipelineDefinition pipeline) => pipeline.Processors
+        .Select(id => _spec.Processors[id])
+        .Select(spec => ((IProcessorFactory)spec.Factory).CreateProcessor(ContextFor(spec), pipeline.Id, spec.Config))
+        .ToList();
+
+    private PipelineSegment RunSegment(PipelineDefinition pipeline, IReadOnlyList<IProcessor> processors) => PipelineSegment.Run(
+        pipeline.Id,
+        processors,
+        pipeline.Exporters.Select(id => _exporters[id]).ToList(),
+        _spec.Engine.PipelineQueueSize,
+        _spec.Engine.AdmissionTimeout,
+        _context.Time,
+        _context.Materializer);
 
     private void Register(PipelineDefinition pipeline)
     {

@@ -116,7 +116,8 @@ internal sealed class HealthCheckExtension : IExtension, IAsyncDisposable
         HealthResponse response;
         try
         {
-            response = _responder.Respond(path, http.Request.Query);
+            var cluster = path == "/status" && http.Request.Query.ContainsKey("cluster") ? await ClusterStatusAsync(http.RequestAborted).ConfigureAwait(false) : null;
+            response = _responder.Respond(path, http.Request.Query, cluster);
         }
         catch (Exception ex)
         {
@@ -134,6 +135,28 @@ internal sealed class HealthCheckExtension : IExtension, IAsyncDisposable
 
         http.Response.ContentLength = response.Body.Length;
         await http.Response.Body.WriteAsync(response.Body, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The cluster view for <c>/status?cluster</c> from the node's <see cref="IClusterStatusSource"/> (an Akka extension on
+    /// the ActorSystem); null without one; <c>{"error": ...}</c> when it fails.
+    /// </summary>
+    private async Task<object?> ClusterStatusAsync(CancellationToken cancellationToken)
+    {
+        if (!_context.System.TryGetExtension<IClusterStatusSource>(out var source) || source is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await source.GetClusterStatusAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            HealthCheckTelemetry.ClusterStatusFailed(_logger, ex);
+            return new Dictionary<string, string> { ["error"] = ex.Message };
+        }
     }
 
     /// <summary>

@@ -21,14 +21,15 @@ internal sealed class HealthCheckResponder(HealthCheckConfig config, ComponentSt
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public HealthResponse Respond(string path, IQueryCollection query)
+    /// <param name="cluster">For <c>/status?cluster</c>: the cluster view (see <see cref="IClusterStatusSource"/>), written as <c>"cluster"</c>.</param>
+    public HealthResponse Respond(string path, IQueryCollection query, object? cluster = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         return path switch
         {
             "/livez" => Live(),
             "/readyz" => Ready(),
-            "/status" => Status(query),
+            "/status" => Status(query, cluster),
             _ when MatchesV1Path(path) => V1(),
             _ => new HealthResponse(StatusCodes.Status404NotFound, TextContentType, "404 page not found\n"u8.ToArray()),
         };
@@ -113,7 +114,7 @@ internal sealed class HealthCheckResponder(HealthCheckConfig config, ComponentSt
         }));
     }
 
-    private HealthResponse Status(IQueryCollection query)
+    private HealthResponse Status(IQueryCollection query, object? cluster)
     {
         var service = registry.Service;
         var collector = Collector(service);
@@ -134,13 +135,13 @@ internal sealed class HealthCheckResponder(HealthCheckConfig config, ComponentSt
             ? StatusCodes.Status503ServiceUnavailable
             : node.Healthy ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError;
 
-        return new HealthResponse(code, JsonContentType, Json(w => WriteNode(w, node, verbose, includeStartTime: true)));
+        return new HealthResponse(code, JsonContentType, Json(w => WriteNode(w, node, verbose, includeStartTime: true, cluster)));
     }
 
     private HealthNode Collector(ServiceStateEntry service) =>
         HealthAggregator.Collector(service, registry.Snapshot(), time.GetUtcNow(), config.RecoveryDuration);
 
-    private void WriteNode(Utf8JsonWriter w, HealthNode node, bool verbose, bool includeStartTime)
+    private void WriteNode(Utf8JsonWriter w, HealthNode node, bool verbose, bool includeStartTime, object? cluster = null)
     {
         w.WriteStartObject();
         if (includeStartTime)
@@ -167,6 +168,12 @@ internal sealed class HealthCheckResponder(HealthCheckConfig config, ComponentSt
             }
 
             w.WriteEndObject();
+        }
+
+        if (cluster is not null)
+        {
+            w.WritePropertyName("cluster");
+            JsonSerializer.Serialize(w, cluster, cluster.GetType());
         }
 
         w.WriteEndObject();

@@ -14,4 +14,7 @@ internal static partial class HealthCheckTelemetry
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "health_check could not answer {Path}")]
     public static partial void RequestFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "health_check could not get the cluster view for /status?cluster")]
+    public static partial void ClusterStatusFailed(ILogger logger, Exception exception);
 }
