@@ -84,6 +84,21 @@ public sealed class MetricsViewTests
     }
 
     [Fact]
+    public async Task The_view_works_with_serialize_messages_on()
+    {
+        // Every message, local ones included, goes through its serializer: the report, the ask and the answer.
+        var ct = TestContext.Current.CancellationToken;
+        await using var node = await ManagementTestNode.StartAsync(ManagementTestNode.Config("akka.actor.serialize-messages = on"), ct);
+        Assert.True(node.System.Settings.SerializeAllMessages);
+        var client = node.Host.Services.GetRequiredService<MetricsViewClient>();
+
+        await ManagementTestNode.WaitUntilAsync(
+            async () => await TryGetViewAsync(client, ct) is { } view && view.Nodes.Select(n => n.Address).SequenceEqual([node.Address]),
+            "the node's own report in the view",
+            ct);
+    }
+
+    [Fact]
     public void A_report_carries_the_service_state_and_each_pipelines_status_from_the_registry()
     {
         var registry = new ComponentStatusRegistry(TimeProvider.System);

@@ -96,7 +96,8 @@ internal sealed partial class PipelineHostService(
     private async Task<Done> DrainAsync(PipelineHost host, IActorRef region, CoordinatedShutdown shutdown)
     {
         var reason = shutdown.ShutdownReason;
-        if (reason is not null and not CoordinatedShutdown.ClrExitReason)
+        // A stop request (SIGTERM) or a requested leave (management PUT operation=leave) is a normal exit.
+        if (reason is not null and not CoordinatedShutdown.ClrExitReason and not CoordinatedShutdown.ClusterLeavingReason)
         {
             lifetime.Fail($"the actor system is shutting down ({reason})");
             LogUnexpectedShutdown(_logger, reason.ToString() ?? reason.GetType().Name);

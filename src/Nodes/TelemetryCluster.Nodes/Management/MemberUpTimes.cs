@@ -30,7 +30,15 @@ internal sealed class MemberUpTracker : ReceiveActor
     {
         Receive<ClusterEvent.MemberUp>(up => times.Up(up.Member.UniqueAddress));
         Receive<ClusterEvent.MemberRemoved>(removed => times.Removed(removed.Member.UniqueAddress));
-        Receive<ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<ClusterEvent.CurrentClusterState>(state =>
+        {
+            // This tracker starts with the ActorSystem: if this node is already Up in the first snapshot (a self-join
+            // is that fast), it became Up just now. Other members already Up get no time (unknown, not a wrong one).
+            if (state.Members.FirstOrDefault(m => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress)) is { Status: MemberStatus.Up } self)
+            {
+                times.Up(self.UniqueAddress);
+            }
+        });
     }
 
     public static Props Props(MemberUpTimes times) => Akka.Actor.Props.Create(() => new MemberUpTracker(times));

@@ -25,6 +25,13 @@ public static class PartitionHosting
                 akka.cluster.sharding.distributed-data.durable.keys = []
                 """,
                 HoconAddMode.Prepend)
+            .AddHocon(
+                """
+                # Spread partitions soon after a node joins (scale-out), a few shards at a time. A fallback: the
+                # user's akka { } block may set another interval.
+                akka.cluster.sharding.rebalance-interval = 2s
+                """,
+                HoconAddMode.Append)
             .WithShardRegion<PipelinePartitionRegion>(
                 PipelinePartitionSettings.RegionName,
                 entityId => PipelinePartitionActor.Props(entityId, accessor),
