@@ -6,10 +6,11 @@ namespace TelemetryCluster.Benchmarks;
 
 internal static class Program
 {
-    /// <summary>Every workload; later ones (cluster-fanout, filelog, prometheus-scrape, promql, emf, attributes, idle) go here.</summary>
+    /// <summary>Every workload; later ones (filelog, prometheus-scrape, promql, emf, attributes, idle) go here.</summary>
     private static IReadOnlyList<IWorkload> Workloads() =>
     [
         new OtlpIngestWorkload(),
+        new ClusterFanoutWorkload(),
     ];
 
     public static async Task<int> Main(string[] args)

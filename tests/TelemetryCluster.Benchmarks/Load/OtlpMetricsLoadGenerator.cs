@@ -31,16 +31,29 @@ internal sealed class OtlpMetricsLoadGenerator : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly CallInvoker _invoker;
     private readonly MetricsPayload _payload;
+    private readonly MetricsPayload[] _rotation;
     private readonly TimeProvider _time;
     private readonly LoadGeneratorOptions _options;
     private readonly CancellationTokenSource _abort = new();
+    private long _next = -1;
 
     public OtlpMetricsLoadGenerator(Uri endpoint, MetricsPayload payload, TimeProvider timeProvider, LoadGeneratorOptions? options = null)
+        : this(endpoint, [payload], timeProvider, options)
+    {
+    }
+
+    /// <summary>
+    /// Sends the <paramref name="payloads"/> in turn (call n sends payload n mod count), e.g. requests that differ
+    /// only in their resources so that a cluster routes them to different partitions. Each is still pre-serialized.
+    /// </summary>
+    public OtlpMetricsLoadGenerator(Uri endpoint, IReadOnlyList<MetricsPayload> payloads, TimeProvider timeProvider, LoadGeneratorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(payloads);
+        ArgumentOutOfRangeException.ThrowIfZero(payloads.Count);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _payload = payload;
+        _rotation = [.. payloads];
+        _payload = _rotation[0];
         _time = timeProvider;
         _options = options ?? new LoadGeneratorOptions();
         _channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
@@ -145,14 +158,15 @@ internal sealed class OtlpMetricsLoadGenerator : IAsyncDisposable
     /// <summary>One Export call; true when acked.</summary>
     private async Task<bool> SendAsync()
     {
-        var dataPoints = _payload.DataPoints;
+        var payload = _rotation.Length == 1 ? _payload : _rotation[(int)((ulong)Interlocked.Increment(ref _next) % (ulong)_rotation.Length)];
+        var dataPoints = payload.DataPoints;
         Counters.Sending(dataPoints);
         try
         {
             var options = new CallOptions(
                 deadline: _time.GetUtcNow().UtcDateTime + _options.CallTimeout,
                 cancellationToken: _abort.Token);
-            using var call = _invoker.AsyncUnaryCall(ExportMethod, null, options, _payload.Bytes);
+            using var call = _invoker.AsyncUnaryCall(ExportMethod, null, options, payload.Bytes);
             var response = await call.ResponseAsync.ConfigureAwait(false);
             Counters.Acked(dataPoints, response.PartialSuccess?.RejectedDataPoints ?? 0);
             return true;

@@ -32,4 +32,25 @@ internal static class NodeConfig
         }
         cluster.port = 0
         """);
+
+    /// <summary>
+    /// <paramref name="config"/> made a member of a static-seed cluster: Akka remoting on 127.0.0.1:<paramref name="clusterPort"/>,
+    /// the seed node 127.0.0.1:<paramref name="seedPort"/> (the seed lists itself first, so it forms the cluster; a
+    /// one-node cluster is the seed alone), and the management endpoint (<c>GET /cluster/members</c>, <c>/cluster/shards</c>)
+    /// on 127.0.0.1:<paramref name="managementPort"/>, so that several nodes can run on one machine. HOCON: the keys
+    /// appended here override the same keys earlier in <paramref name="config"/> (e.g. <c>cluster.port = 0</c>).
+    /// </summary>
+    public static string ClusterMember(string config, int clusterPort, int seedPort, int managementPort) =>
+        config + string.Create(
+            CultureInfo.InvariantCulture,
+            $$"""
+
+            # cluster member (tests/TelemetryCluster.Benchmarks, cluster-fanout)
+            cluster.hostname = "127.0.0.1"
+            cluster.port = {{clusterPort}}
+            cluster.seed-nodes = ["127.0.0.1:{{seedPort}}"]
+            cluster.management.enabled = true
+            cluster.management.endpoint = "127.0.0.1:{{managementPort}}"
+
+            """);
 }

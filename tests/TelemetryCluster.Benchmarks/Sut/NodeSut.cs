@@ -15,6 +15,7 @@ internal sealed class NodeSut : ISystemUnderTest
     private readonly ChildProcess _process;
     private readonly string _configFile;
     private long _dataPoints;
+    private long _batches;
 
     private NodeSut(string dll, string configFile, int grpcPort)
     {
@@ -36,14 +37,15 @@ internal sealed class NodeSut : ISystemUnderTest
 
     /// <summary>
     /// Starts a node with the config made by <paramref name="config"/>(otlpGrpcPort, healthPort) and waits until
-    /// its health check answers 200.
+    /// its health check answers 200 on <paramref name="readyPath"/> (<c>/</c>, the v1 path; or <c>/readyz</c>).
     /// </summary>
     public static async Task<NodeSut> StartAsync(
         string dll,
         Func<int, int, string> config,
         TimeProvider time,
         TimeSpan startTimeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string readyPath = "/")
     {
         ArgumentNullException.ThrowIfNull(config);
         var grpcPort = FreePort.Next();
@@ -54,7 +56,7 @@ internal sealed class NodeSut : ISystemUnderTest
         var sut = new NodeSut(dll, file, grpcPort);
         try
         {
-            await sut.WaitHealthyAsync(healthPort, time, startTimeout, cancellationToken).ConfigureAwait(false);
+            await sut.WaitHealthyAsync(healthPort, readyPath, time, startTimeout, cancellationToken).ConfigureAwait(false);
             return sut;
         }
         catch
@@ -66,6 +68,9 @@ internal sealed class NodeSut : ISystemUnderTest
 
     public Task<long> ReceivedDataPointsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(Interlocked.Read(ref _dataPoints));
+
+    /// <summary>Debug exporter metrics-batch lines counted so far (one per exported batch).</summary>
+    public long ExportedBatches => Interlocked.Read(ref _batches);
 
     public string Tail() => _process.Tail();
 
@@ -87,13 +92,14 @@ internal sealed class NodeSut : ISystemUnderTest
         if (!isStdErr && DebugExporterLog.MetricsDataPoints(line) is { } dp)
         {
             Interlocked.Add(ref _dataPoints, dp);
+            Interlocked.Increment(ref _batches);
         }
     }
 
-    private async Task WaitHealthyAsync(int healthPort, TimeProvider time, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task WaitHealthyAsync(int healthPort, string readyPath, TimeProvider time, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{healthPort}/"));
+        var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{healthPort}{readyPath}"));
         var start = time.GetTimestamp();
         string last = "no answer";
         while (time.GetElapsedTime(start) < timeout)

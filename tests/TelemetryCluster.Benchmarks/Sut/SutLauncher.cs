@@ -20,6 +20,14 @@ internal sealed class SutLauncher(BenchmarkOptions options, TimeProvider timePro
         await NodeSut.StartAsync(NodeDll, config, timeProvider, options.StartTimeout, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
+    /// A node as <see cref="NodeSut"/> (for its per-node debug counts), ready once its health check answers
+    /// 200 on <paramref name="readyPath"/> (for cluster members: <c>/readyz</c>, 200 once the node is a member and its
+    /// pipelines run).
+    /// </summary>
+    public Task<NodeSut> StartClusterNodeAsync(Func<int, int, string> config, string readyPath, CancellationToken cancellationToken) =>
+        NodeSut.StartAsync(NodeDll, config, timeProvider, options.StartTimeout, cancellationToken, readyPath);
+
+    /// <summary>
     /// An OTLP metrics sink for <paramref name="side"/>: the project is a node running <paramref name="projectConfig"/>
     /// (or the floor with <c>--project-sut floor</c>); the baseline is the floor.
     /// </summary>

@@ -75,6 +75,14 @@ public sealed class PartitionFanoutTests
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
 
+        // Large parts (one resource, 4000 points ≈ 200 kB) cross nodes too: above remoting's default frame limit.
+        for (var i = 0; i < 8; i++)
+        {
+            var outcome = await consumer.ConsumeAsync(Batch(10_000 + i, resources: 1, points: 4000), TestContext.Current.CancellationToken);
+            Assert.True(outcome.IsAccepted, outcome.Reason);
+            acknowledged += 4000;
+        }
+
         await WaitUntil(() => first.Exporter.Items + second.Exporter.Items >= acknowledged);
         Assert.True(first.Exporter.Items > 0, "node 1 hosts some partitions");
         Assert.True(second.Exporter.Items > 0, "node 2 hosts some partitions and received parts across the network");

@@ -34,6 +34,11 @@ public static class NodeAkkaConfiguration
             # A downed or removed node shuts down, and the host exits so the orchestrator restarts it.
             run-coordinated-shutdown-when-down = on
           }
+          remote.dot-netty.tcp {
+            # A partition's part of a batch travels as one remoting message: allow OTLP-sized requests (gRPC's default
+            # limit is 4 MiB; the default frame limit of 128 kB would silently drop large parts).
+            maximum-frame-size = 33554432b
+          }
           log-dead-letters-during-shutdown = off
           log-config-on-start = off
         }

@@ -13,6 +13,7 @@ public static class BuiltinComponents
         new Receivers.Otlp.OtlpReceiverFactory(),
         new Processors.Batch.BatchProcessorFactory(),
         new Exporters.Debug.DebugExporterFactory(),
+        new Exporters.Otlp.OtlpExporterFactory(),
         new Extensions.HealthCheck.HealthCheckExtensionFactory(),
     ];
 }

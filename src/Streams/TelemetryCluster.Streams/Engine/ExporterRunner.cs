@@ -74,6 +74,12 @@ internal sealed partial class ExporterRunner
             _context.Status.Report(ComponentKind.Exporter, Id, ComponentStatus.RecoverableError, failure.Message);
             var elapsed = time.GetElapsedTime(started);
             var delay = retry.Backoff(attempt, NextJitter());
+            if (failure is RetryAfterException throttled && throttled.RetryAfter > delay)
+            {
+                // The backend said when to come back (RetryInfo / Retry-After): never sooner.
+                delay = throttled.RetryAfter;
+            }
+
             var budgetLeft = retry.MaxElapsedTime <= TimeSpan.Zero || elapsed + delay < retry.MaxElapsedTime;
             if (!retry.Enabled || !budgetLeft)
             {
