@@ -40,6 +40,10 @@ internal sealed record LoadSnapshot(
             InFlight,
             Statuses.ToDictionary(kv => kv.Key, kv => kv.Value - earlier.Statuses.GetValueOrDefault(kv.Key)));
     }
+
+    /// <summary>The response statuses and their counts, e.g. <c>OK: 120, Unavailable: 3</c> (ordered by status).</summary>
+    public string StatusesText() =>
+        string.Join(", ", Statuses.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {kv.Value}"));
 }
 
 /// <summary>Thread-safe counters behind <see cref="LoadSnapshot"/>.</summary>

@@ -32,29 +32,11 @@ internal sealed record MetricsPayload(byte[] Bytes, int DataPoints, int Metrics)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         var nowNanos = (ulong)timeProvider.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000UL;
-        var c = CultureInfo.InvariantCulture;
         var scope = new ScopeMetrics();
         long value = 0;
         for (var i = 0; i < metrics; i++)
         {
-            var gauge = new Gauge();
-            var batch = "batch_" + i.ToString(c);
-            for (var j = 0; j < pointsPerMetric; j++)
-            {
-                // One timestamp per point, as in the testbed (which sets only the start time; a gauge needs the time).
-                var dp = new NumberDataPoint { TimeUnixNano = nowNanos, AsInt = ++value };
-                dp.Attributes.Add(Str("item_index", "item_" + j.ToString(c)));
-                dp.Attributes.Add(Str("batch_index", batch));
-                gauge.DataPoints.Add(dp);
-            }
-
-            scope.Metrics.Add(new Metric
-            {
-                Name = "load_generator_" + i.ToString(c),
-                Description = "Load Generator Counter #" + i.ToString(c),
-                Unit = "1",
-                Gauge = gauge,
-            });
+            scope.Metrics.Add(TestbedGauge(i, pointsPerMetric, nowNanos, ref value));
         }
 
         var resource = new Resource();
@@ -66,11 +48,39 @@ internal sealed record MetricsPayload(byte[] Bytes, int DataPoints, int Metrics)
         return From(request);
     }
 
+    /// <summary>
+    /// The testbed's int gauge <c>load_generator_{index}</c> with <paramref name="pointsPerMetric"/> points at
+    /// <paramref name="nowNanos"/> (<c>item_index=item_j</c>, <c>batch_index=batch_{index}</c>); each point's value is
+    /// the next of <paramref name="value"/>.
+    /// </summary>
+    internal static Metric TestbedGauge(int index, int pointsPerMetric, ulong nowNanos, ref long value)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var gauge = new Gauge();
+        var batch = "batch_" + index.ToString(c);
+        for (var j = 0; j < pointsPerMetric; j++)
+        {
+            // One timestamp per point, as in the testbed (which sets only the start time; a gauge needs the time).
+            var dp = new NumberDataPoint { TimeUnixNano = nowNanos, AsInt = ++value };
+            dp.Attributes.Add(Str("item_index", "item_" + j.ToString(c)));
+            dp.Attributes.Add(Str("batch_index", batch));
+            gauge.DataPoints.Add(dp);
+        }
+
+        return new Metric
+        {
+            Name = "load_generator_" + index.ToString(c),
+            Description = "Load Generator Counter #" + index.ToString(c),
+            Unit = "1",
+            Gauge = gauge,
+        };
+    }
+
+    internal static KeyValue Str(string key, string value) =>
+        new() { Key = key, Value = new AnyValue { StringValue = value } };
+
     private static int MetricCount(ExportMetricsServiceRequest request) =>
         request.ResourceMetrics.Sum(r => r.ScopeMetrics.Sum(s => s.Metrics.Count));
-
-    private static KeyValue Str(string key, string value) =>
-        new() { Key = key, Value = new AnyValue { StringValue = value } };
 }
 
 /// <summary>Counts data points the way the collector does (gauge, sum, histogram, exponential histogram, summary).</summary>

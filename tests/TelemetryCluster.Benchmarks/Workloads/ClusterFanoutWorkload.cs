@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
-using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Metrics.V1;
 using OpenTelemetry.Proto.Resource.V1;
 using TelemetryCluster.Benchmarks.Harness;
@@ -139,28 +138,12 @@ internal sealed class ClusterFanoutWorkload : IWorkload
         for (var r = 0; r < ResourcesPerRequest; r++)
         {
             var resource = new Resource();
-            resource.Attributes.Add(Str("service.name", "telemetry-cluster-loadgen"));
-            resource.Attributes.Add(Str("service.instance.id", "instance-" + (variant * ResourcesPerRequest + r).ToString(c)));
+            resource.Attributes.Add(MetricsPayload.Str("service.name", "telemetry-cluster-loadgen"));
+            resource.Attributes.Add(MetricsPayload.Str("service.instance.id", "instance-" + (variant * ResourcesPerRequest + r).ToString(c)));
             var scope = new ScopeMetrics();
             for (var i = r * perResource; i < (r + 1) * perResource; i++)
             {
-                var gauge = new Gauge();
-                var batch = "batch_" + i.ToString(c);
-                for (var j = 0; j < pointsPerMetric; j++)
-                {
-                    var dp = new NumberDataPoint { TimeUnixNano = nowNanos, AsInt = ++value };
-                    dp.Attributes.Add(Str("item_index", "item_" + j.ToString(c)));
-                    dp.Attributes.Add(Str("batch_index", batch));
-                    gauge.DataPoints.Add(dp);
-                }
-
-                scope.Metrics.Add(new Metric
-                {
-                    Name = "load_generator_" + i.ToString(c),
-                    Description = "Load Generator Counter #" + i.ToString(c),
-                    Unit = "1",
-                    Gauge = gauge,
-                });
+                scope.Metrics.Add(MetricsPayload.TestbedGauge(i, pointsPerMetric, nowNanos, ref value));
             }
 
             var rm = new ResourceMetrics { Resource = resource };
@@ -170,8 +153,6 @@ internal sealed class ClusterFanoutWorkload : IWorkload
 
         return MetricsPayload.From(request);
     }
-
-    private static KeyValue Str(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
 
     private static async Task<FanoutRun> RunSideAsync(
         WorkloadContext context,
@@ -193,22 +174,11 @@ internal sealed class ClusterFanoutWorkload : IWorkload
             await using var generator = new OtlpMetricsLoadGenerator(nodes[0].OtlpGrpcEndpoint, payloads, time);
             try
             {
-                for (var attempt = 0; attempt < 20 && generator.Counters.Snapshot() is { RequestsAcked: 0, RequestsFailed: 0 }; attempt++)
-                {
-                    if (attempt > 0)
-                    {
-                        await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await generator.SendOneAsync().ConfigureAwait(false);
-                }
-
-                if (generator.Counters.Snapshot().RequestsAcked != 1)
-                {
-                    throw new CorrectnessException(
-                        $"{label}: the first Export call into node 1 was not acked ({Statuses(generator.Counters.Snapshot())}). " +
-                        $"Last output:\n{cluster.Tails()}");
-                }
+                await LoadChecks.FirstCallAckedAsync(
+                    generator,
+                    time,
+                    now => $"{label}: the first Export call into node 1 was not acked ({now.StatusesText()}). Last output:\n{cluster.Tails()}",
+                    cancellationToken).ConfigureAwait(false);
 
                 var window = await MaxRateWindowAsync(context, nodes, generator, cancellationToken).ConfigureAwait(false);
                 var check = await CheckAsync(context, cluster, generator, label, cancellationToken).ConfigureAwait(false);
@@ -259,33 +229,15 @@ internal sealed class ClusterFanoutWorkload : IWorkload
         CancellationToken cancellationToken)
     {
         var o = context.Options;
-        var time = context.TimeProvider;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = generator.RunMaxRateAsync(o.Concurrency, stop.Token);
-        try
-        {
-            await Task.Delay(o.Warmup, time, cancellationToken).ConfigureAwait(false);
-            var before = generator.Counters.Snapshot();
-            var sampler = WindowSampler.Start([.. nodes.Select(n => n.Pid), Environment.ProcessId], time, cancellationToken);
-            await using (sampler.ConfigureAwait(false))
-            {
-                await Task.Delay(o.Window, time, cancellationToken).ConfigureAwait(false);
-                var windows = await sampler.StopAsync().ConfigureAwait(false);
-                var delta = generator.Counters.Snapshot().Minus(before);
-                var elapsed = windows[nodes[0].Pid].ElapsedSeconds;
-                return new FanoutWindow(
-                    delta.DataPointsAcked / elapsed,
-                    delta,
-                    windows,
-                    windows[Environment.ProcessId],
-                    sampler.Machine!);
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await running.ConfigureAwait(false);
-        }
+        var window = await MeasuredWindow.RunAsync(
+            context, generator, nodes.Select(n => n.Pid), stop => generator.RunMaxRateAsync(o.Concurrency, stop), cancellationToken).ConfigureAwait(false);
+        var elapsed = window.Processes[nodes[0].Pid].ElapsedSeconds;
+        return new FanoutWindow(
+            window.Delta.DataPointsAcked / elapsed,
+            window.Delta,
+            window.Processes,
+            window.Generator,
+            window.Machine);
     }
 
     private static async Task<FanoutCheck> CheckAsync(
@@ -295,33 +247,14 @@ internal sealed class ClusterFanoutWorkload : IWorkload
         string label,
         CancellationToken cancellationToken)
     {
-        await generator.DrainAsync().ConfigureAwait(false);
-        var total = generator.Counters.Snapshot();
-        if (total.RequestsFailed > 0)
-        {
-            throw new CorrectnessException(
-                $"{label}: {total.RequestsFailed} of {total.RequestsSent} Export calls failed ({Statuses(total)}). Last output:\n{cluster.Tails()}");
-        }
+        var total = await LoadChecks.DrainAsync(
+            generator,
+            failed => $"{label}: {failed.RequestsFailed} of {failed.RequestsSent} Export calls failed ({failed.StatusesText()}). Last output:\n{cluster.Tails()}").ConfigureAwait(false);
 
         // Downstream lags the acks by the batch timeout and the exporter queues of every node: wait until the sum settles.
-        var time = context.TimeProvider;
-        var settle = TimeSpan.FromSeconds(Math.Max(15, context.Options.StartTimeout.TotalSeconds / 4));
-        var start = time.GetTimestamp();
-        long[] perNode;
-        while (true)
-        {
-            perNode = await cluster.ExportedPerNodeAsync(cancellationToken).ConfigureAwait(false);
-            if (perNode.Sum() >= total.DataPointsAcked || time.GetElapsedTime(start) > settle)
-            {
-                break;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
-        }
-
-        // One more look after a pause: a sum above the acks (duplicates) may still be growing.
-        await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
-        perNode = await cluster.ExportedPerNodeAsync(cancellationToken).ConfigureAwait(false);
+        var settle = LoadChecks.SettleTimeout(context);
+        var perNode = await LoadChecks.SettleAsync(
+            context, total.DataPointsAcked, settle, cluster.ExportedPerNodeAsync, static counts => counts.Sum(), cancellationToken).ConfigureAwait(false);
         var exported = perNode.Sum();
         var breakdown = string.Join(", ", perNode.Select((n, i) => string.Create(CultureInfo.InvariantCulture, $"node {i + 1}: {n}")));
         if (exported != total.DataPointsAcked)
@@ -329,7 +262,7 @@ internal sealed class ClusterFanoutWorkload : IWorkload
             throw new CorrectnessException(
                 $"{label}: data points acked ({total.DataPointsAcked}) ≠ exported over all nodes ({exported}: {breakdown}) " +
                 $"after {settle.TotalSeconds:0} s; sent {total.DataPointsSent}, refused {total.DataPointsRefused}, " +
-                $"partially rejected {total.DataPointsRejected} ({Statuses(total)}). Last output:\n{cluster.Tails()}");
+                $"partially rejected {total.DataPointsRejected} ({total.StatusesText()}). Last output:\n{cluster.Tails()}");
         }
 
         if (perNode.Length > 1 && perNode.Any(n => n <= 0))
@@ -386,8 +319,6 @@ internal sealed class ClusterFanoutWorkload : IWorkload
             $"{Stats.Median([.. ab.Baseline.Select(r => r.StartSeconds)]):0.0} s (baseline)."));
     }
 
-    private static string Statuses(LoadSnapshot s) =>
-        string.Join(", ", s.Statuses.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {kv.Value}"));
 
     /// <summary>
     /// N nodes on loopback forming one cluster: node 1 is the static seed (and lists itself, so it forms the cluster);

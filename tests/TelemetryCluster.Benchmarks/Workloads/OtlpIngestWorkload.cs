@@ -117,22 +117,11 @@ internal sealed class OtlpIngestWorkload : IWorkload
         try
         {
             // Fail early and clearly if the endpoint does not take OTLP at all (refusals just after start are retried).
-            for (var attempt = 0; attempt < 20 && generator.Counters.Snapshot() is { RequestsAcked: 0, RequestsFailed: 0 }; attempt++)
-            {
-                if (attempt > 0)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken).ConfigureAwait(false);
-                }
-
-                await generator.SendOneAsync().ConfigureAwait(false);
-            }
-
-            if (generator.Counters.Snapshot().RequestsAcked != 1)
-            {
-                throw new CorrectnessException(
-                    $"{side} ({sut.Name}): the first Export call was not acked ({Statuses(generator.Counters.Snapshot())}). " +
-                    $"Last output:\n{sut.Tail()}");
-            }
+            await LoadChecks.FirstCallAckedAsync(
+                generator,
+                time,
+                now => $"{side} ({sut.Name}): the first Export call was not acked ({now.StatusesText()}). Last output:\n{sut.Tail()}",
+                cancellationToken).ConfigureAwait(false);
 
             var a = await RunPhaseAsync(
                 context, sut, generator, stop => generator.RunFixedRateAsync(RequestsPerSecond, stop), cancellationToken).ConfigureAwait(false);
@@ -157,34 +146,14 @@ internal sealed class OtlpIngestWorkload : IWorkload
         Func<CancellationToken, Task> load,
         CancellationToken cancellationToken)
     {
-        var o = context.Options;
-        var time = context.TimeProvider;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = load(stop.Token);
-        try
-        {
-            await Task.Delay(o.Warmup, time, cancellationToken).ConfigureAwait(false);
-            var before = generator.Counters.Snapshot();
-            var sampler = WindowSampler.Start([sut.Pid, Environment.ProcessId], time, cancellationToken);
-            await using (sampler.ConfigureAwait(false))
-            {
-                await Task.Delay(o.Window, time, cancellationToken).ConfigureAwait(false);
-                var windows = await sampler.StopAsync().ConfigureAwait(false);
-                var delta = generator.Counters.Snapshot().Minus(before);
-                var sutWindow = windows[sut.Pid];
-                return new IngestPhase(
-                    delta.DataPointsAcked / sutWindow.ElapsedSeconds,
-                    delta,
-                    sutWindow,
-                    windows[Environment.ProcessId],
-                    sampler.Machine!);
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await running.ConfigureAwait(false);
-        }
+        var window = await MeasuredWindow.RunAsync(context, generator, [sut.Pid], load, cancellationToken).ConfigureAwait(false);
+        var sutWindow = window.Processes[sut.Pid];
+        return new IngestPhase(
+            window.Delta.DataPointsAcked / sutWindow.ElapsedSeconds,
+            window.Delta,
+            sutWindow,
+            window.Generator,
+            window.Machine);
     }
 
     private static async Task<IngestCheck> CheckAsync(
@@ -194,40 +163,21 @@ internal sealed class OtlpIngestWorkload : IWorkload
         Side side,
         CancellationToken cancellationToken)
     {
-        await generator.DrainAsync().ConfigureAwait(false);
-        var total = generator.Counters.Snapshot();
-        if (total.RequestsFailed > 0)
-        {
-            throw new CorrectnessException(
-                $"{side} ({sut.Name}): {total.RequestsFailed} of {total.RequestsSent} Export calls failed ({Statuses(total)}). " +
-                $"Last output:\n{sut.Tail()}");
-        }
+        var total = await LoadChecks.DrainAsync(
+            generator,
+            failed => $"{side} ({sut.Name}): {failed.RequestsFailed} of {failed.RequestsSent} Export calls failed ({failed.StatusesText()}). " +
+                $"Last output:\n{sut.Tail()}").ConfigureAwait(false);
 
         // Downstream may lag the acks by the batch timeout and the exporter queue: wait until the count settles.
-        var time = context.TimeProvider;
-        var settle = TimeSpan.FromSeconds(Math.Max(15, context.Options.StartTimeout.TotalSeconds / 4));
-        var start = time.GetTimestamp();
-        long received;
-        while (true)
-        {
-            received = await sut.ReceivedDataPointsAsync(cancellationToken).ConfigureAwait(false);
-            if (received >= total.DataPointsAcked || time.GetElapsedTime(start) > settle)
-            {
-                break;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
-        }
-
-        // One more look after a pause: a count above the acks (duplicates) may still be growing.
-        await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
-        received = await sut.ReceivedDataPointsAsync(cancellationToken).ConfigureAwait(false);
+        var settle = LoadChecks.SettleTimeout(context);
+        var received = await LoadChecks.SettleAsync(
+            context, total.DataPointsAcked, settle, sut.ReceivedDataPointsAsync, static count => count, cancellationToken).ConfigureAwait(false);
         if (received != total.DataPointsAcked)
         {
             throw new CorrectnessException(
                 $"{side} ({sut.Name}): data points acked ({total.DataPointsAcked}) ≠ received downstream ({received}) " +
                 $"after {settle.TotalSeconds:0} s; sent {total.DataPointsSent}, refused {total.DataPointsRefused}, " +
-                $"partially rejected {total.DataPointsRejected} ({Statuses(total)}). Last output:\n{sut.Tail()}");
+                $"partially rejected {total.DataPointsRejected} ({total.StatusesText()}). Last output:\n{sut.Tail()}");
         }
 
         return new IngestCheck(
@@ -272,8 +222,6 @@ internal sealed class OtlpIngestWorkload : IWorkload
             $"(b) uses {context.Options.Concurrency} closed-loop callers on one HTTP/2 connection."));
     }
 
-    private static string Statuses(LoadSnapshot s) =>
-        string.Join(", ", s.Statuses.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {kv.Value}"));
 }
 
 /// <summary>One measurement window: acked data points per second, the generator's deltas, and /proc figures.</summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using Akka;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
@@ -11,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TelemetryCluster.Nodes.Discovery;
+using TelemetryCluster.Streams.Shared.Hosting;
 
 namespace TelemetryCluster.Nodes.Management;
 
@@ -103,7 +103,14 @@ internal sealed class ManagementEndpoint(IServiceProvider services, NodeSettings
 
     private async Task StartServerAsync(ActorSystem system, ManagementSettings management, CancellationToken cancellationToken)
     {
-        var listen = await ResolveListenAsync(management.Host, management.Port, cancellationToken).ConfigureAwait(false);
+        var host = management.Host;
+        var port = management.Port;
+        var listen = await KestrelListen.ResolveAsync(
+            host,
+            port,
+            NodeConfigValues.IsWildcard(host),
+            () => $"management endpoint {NodeConfigValues.HostPort(host, port)}: host \"{host}\" has no address",
+            cancellationToken).ConfigureAwait(false);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(ManagementEndpoint).Assembly.GetName().Name,
@@ -167,44 +174,5 @@ internal sealed class ManagementEndpoint(IServiceProvider services, NodeSettings
         }
 
         ManagementTelemetry.Stopped(_logger);
-    }
-
-    /// <summary>
-    /// Collector host rules (as health_check): empty, <c>0.0.0.0</c> or <c>::</c> = every interface; <c>localhost</c> =
-    /// loopback; an IP literal = that address; a name = its first address.
-    /// </summary>
-    private static async Task<Action<KestrelServerOptions>> ResolveListenAsync(string host, int port, CancellationToken cancellationToken)
-    {
-        if (NodeConfigValues.IsWildcard(host))
-        {
-            return o => o.ListenAnyIP(port);
-        }
-
-        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return port == 0 ? o => o.Listen(IPAddress.Loopback, 0) : o => o.ListenLocalhost(port);
-        }
-
-        if (IPAddress.TryParse(host, out var address))
-        {
-            return o => o.Listen(address, port);
-        }
-
-        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        if (addresses.Length == 0)
-        {
-            throw new InvalidOperationException($"management endpoint {NodeConfigValues.HostPort(host, port)}: host \"{host}\" has no address");
-        }
-
-        var first = addresses[0];
-        return o => o.Listen(first, port);
-    }
-
-    /// <summary>A host lifetime that neither waits for nor reacts to process signals.</summary>
-    private sealed class DetachedHostLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -91,74 +91,59 @@ internal sealed class DebugExporter : IExporter
         return Task.CompletedTask;
     }
 
-    private void WriteMetrics(TelemetryBatch batch)
+    private void WriteMetrics(TelemetryBatch batch) => Write(
+        batch.Metrics,
+        DebugTextFormatter.Count,
+        static (logger, counts) => DebugExporterTelemetry.MetricsBatch(logger, counts.Resources, counts.Metrics, counts.Items),
+        static counts => $"MetricsExporter resource metrics: {counts.Resources}, metrics: {counts.Metrics}, data points: {counts.Items}",
+        DebugTextFormatter.NormalLines,
+        DebugTextFormatter.Detailed);
+
+    private void WriteLogs(TelemetryBatch batch) => Write(
+        batch.Logs,
+        DebugTextFormatter.Count,
+        static (logger, counts) => DebugExporterTelemetry.LogsBatch(logger, counts.Resources, counts.Items),
+        static counts => $"LogsExporter resource logs: {counts.Resources}, log records: {counts.Items}",
+        DebugTextFormatter.NormalLines,
+        DebugTextFormatter.Detailed);
+
+    private void WriteTraces(TelemetryBatch batch) => Write(
+        batch.Traces,
+        DebugTextFormatter.Count,
+        static (logger, counts) => DebugExporterTelemetry.TracesBatch(logger, counts.Resources, counts.Items),
+        static counts => $"TracesExporter resource spans: {counts.Resources}, spans: {counts.Items}",
+        DebugTextFormatter.NormalLines,
+        DebugTextFormatter.Detailed);
+
+    /// <summary>
+    /// One batch of a signal: the summary (logged, or as a plain line to standard output), then per verbosity the
+    /// item lines or the full dump.
+    /// </summary>
+    private void Write<TRequest>(
+        TRequest request,
+        Func<TRequest, DebugBatchCounts> count,
+        Action<ILogger, DebugBatchCounts> logSummary,
+        Func<DebugBatchCounts, string> summaryLine,
+        Func<TRequest, IEnumerable<string>> normalLines,
+        Func<TRequest, string> detailed)
     {
-        var request = batch.Metrics;
-        var counts = DebugTextFormatter.Count(request);
+        var counts = count(request);
         if (_stdout is null)
         {
-            DebugExporterTelemetry.MetricsBatch(_logger, counts.Resources, counts.Metrics, counts.Items);
+            logSummary(_logger, counts);
         }
         else
         {
-            _stdout.WriteLine($"MetricsExporter resource metrics: {counts.Resources}, metrics: {counts.Metrics}, data points: {counts.Items}");
+            _stdout.WriteLine(summaryLine(counts));
         }
 
         switch (_config.Verbosity)
         {
             case DebugVerbosity.Normal:
-                WriteItems(DebugTextFormatter.NormalLines(request));
+                WriteItems(normalLines(request));
                 break;
             case DebugVerbosity.Detailed:
-                WriteDump(DebugTextFormatter.Detailed(request));
-                break;
-        }
-    }
-
-    private void WriteLogs(TelemetryBatch batch)
-    {
-        var request = batch.Logs;
-        var counts = DebugTextFormatter.Count(request);
-        if (_stdout is null)
-        {
-            DebugExporterTelemetry.LogsBatch(_logger, counts.Resources, counts.Items);
-        }
-        else
-        {
-            _stdout.WriteLine($"LogsExporter resource logs: {counts.Resources}, log records: {counts.Items}");
-        }
-
-        switch (_config.Verbosity)
-        {
-            case DebugVerbosity.Normal:
-                WriteItems(DebugTextFormatter.NormalLines(request));
-                break;
-            case DebugVerbosity.Detailed:
-                WriteDump(DebugTextFormatter.Detailed(request));
-                break;
-        }
-    }
-
-    private void WriteTraces(TelemetryBatch batch)
-    {
-        var request = batch.Traces;
-        var counts = DebugTextFormatter.Count(request);
-        if (_stdout is null)
-        {
-            DebugExporterTelemetry.TracesBatch(_logger, counts.Resources, counts.Items);
-        }
-        else
-        {
-            _stdout.WriteLine($"TracesExporter resource spans: {counts.Resources}, spans: {counts.Items}");
-        }
-
-        switch (_config.Verbosity)
-        {
-            case DebugVerbosity.Normal:
-                WriteItems(DebugTextFormatter.NormalLines(request));
-                break;
-            case DebugVerbosity.Detailed:
-                WriteDump(DebugTextFormatter.Detailed(request));
+                WriteDump(detailed(request));
                 break;
         }
     }

@@ -1,6 +1,6 @@
 using System.Net.Security;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using TelemetryCluster.Streams.Shared.Tls;
 
 namespace TelemetryCluster.Streams.Exporters.Otlp;
 
@@ -11,46 +11,6 @@ namespace TelemetryCluster.Streams.Exporters.Otlp;
 /// </summary>
 internal static class OtlpClientTls
 {
-    public static bool TryParseVersion(string text, out SslProtocols protocols)
-    {
-#pragma warning disable SYSLIB0039 // TLS 1.0/1.1 stay selectable as min_version for compatibility; the default is 1.2.
-        protocols = text.Trim() switch
-        {
-            "1.0" => SslProtocols.Tls,
-            "1.1" => SslProtocols.Tls11,
-            "1.2" => SslProtocols.Tls12,
-            "1.3" => SslProtocols.Tls13,
-            _ => SslProtocols.None,
-        };
-#pragma warning restore SYSLIB0039
-        return protocols != SslProtocols.None;
-    }
-
-    /// <summary>Every protocol from min to max (inclusive).</summary>
-    public static SslProtocols Range(OtlpClientTlsConfig config)
-    {
-        TryParseVersion(config.MinVersion, out var min);
-        var max = SslProtocols.Tls13;
-        if (config.MaxVersion is not null)
-        {
-            TryParseVersion(config.MaxVersion, out max);
-        }
-
-#pragma warning disable SYSLIB0039
-        SslProtocols[] ordered = [SslProtocols.Tls, SslProtocols.Tls11, SslProtocols.Tls12, SslProtocols.Tls13];
-#pragma warning restore SYSLIB0039
-        var result = SslProtocols.None;
-        foreach (var p in ordered)
-        {
-            if ((int)p >= (int)min && (int)p <= (int)max)
-            {
-                result |= p;
-            }
-        }
-
-        return result;
-    }
-
     /// <summary>
     /// The SSL options of the exporter's handler. Loads the CA and the client certificate now, so that a bad file
     /// fails the exporter's start with the loader's message rather than every export.
@@ -61,14 +21,14 @@ internal static class OtlpClientTls
         var roots = LoadRoots(config);
         var options = new SslClientAuthenticationOptions
         {
-            EnabledSslProtocols = Range(config),
+            EnabledSslProtocols = TlsVersions.Range(config),
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(config, roots, certificate, chain, errors),
         };
 
         if (config.HasClientCertificate)
         {
-            var source = new ClientCertificateSource(config, time);
+            var source = new ReloadingCertificate(config, time, LoadClientCertificate);
             _ = source.Current();
             options.LocalCertificateSelectionCallback = (_, _, _, _, _) => source.Current();
         }
@@ -124,59 +84,15 @@ internal static class OtlpClientTls
         }
 
         var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(roots);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        return custom.Build(leaf);
+        return TlsTrust.BuildWithRoots(leaf, roots, chain);
     }
 
-    /// <summary>Loads the client certificate once, or again after <see cref="OtlpClientTlsConfig.ReloadInterval"/> has passed.</summary>
-    private sealed class ClientCertificateSource(OtlpClientTlsConfig config, TimeProvider time)
+    /// <summary>The client certificate from its PEM (loaded again after <see cref="OtlpClientTlsConfig.ReloadInterval"/>).</summary>
+    private static X509Certificate2 LoadClientCertificate(string certPem, string keyPem)
     {
-        private readonly Lock _gate = new();
-        private X509Certificate2? _certificate;
-        private DateTimeOffset _loadedAt;
+        using var ephemeral = X509Certificate2.CreateFromPem(certPem, keyPem);
 
-        public X509Certificate2 Current()
-        {
-            lock (_gate)
-            {
-                var now = time.GetUtcNow();
-                if (_certificate is null || (config.ReloadInterval > TimeSpan.Zero && now - _loadedAt >= config.ReloadInterval))
-                {
-                    try
-                    {
-                        _certificate = Load();
-                        _loadedAt = now;
-                    }
-                    catch (Exception) when (_certificate is not null)
-                    {
-                        // A half-written file during rotation: keep the previous certificate and try again later.
-                        _loadedAt = now;
-                    }
-                }
-
-                return _certificate;
-            }
-        }
-
-        private X509Certificate2 Load()
-        {
-            var certPem = config.CertPem ?? File.ReadAllText(config.CertFile!);
-            var keyPem = config.KeyPem ?? File.ReadAllText(config.KeyFile!);
-            using var ephemeral = X509Certificate2.CreateFromPem(certPem, keyPem);
-
-            // A PKCS#12 round trip gives the key a form every platform's TLS stack accepts for client authentication.
-            return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
-        }
+        // A PKCS#12 round trip gives the key a form every platform's TLS stack accepts for client authentication.
+        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
     }
 }

@@ -3,6 +3,7 @@ using Grpc.Core;
 using TelemetryCluster.Streams.Components;
 using TelemetryCluster.Streams.Config;
 using TelemetryCluster.Streams.Engine;
+using TelemetryCluster.Streams.Shared.Tls;
 
 namespace TelemetryCluster.Streams.Exporters.Otlp;
 
@@ -186,7 +187,7 @@ internal sealed record OtlpExporterConfig : IExporterConfig
 }
 
 /// <summary><c>tls</c> of a client (the collector's configtls ClientConfig).</summary>
-internal sealed record OtlpClientTlsConfig
+internal sealed record OtlpClientTlsConfig : ITlsSettings
 {
     /// <summary>Plaintext for a <c>host:port</c> endpoint (unless a CA is set, as in the collector).</summary>
     public bool Insecure { get; init; }
@@ -241,20 +242,9 @@ internal sealed record OtlpClientTlsConfig
             ReloadInterval = r.GetDuration(p + "reload_interval"),
         };
 
-        if (config.CertFile is not null && config.CertPem is not null)
-        {
-            r.Error(p + "cert_pem", "set either cert_file or cert_pem, not both");
-        }
-
-        if (config.KeyFile is not null && config.KeyPem is not null)
-        {
-            r.Error(p + "key_pem", "set either key_file or key_pem, not both");
-        }
-
-        if (config.CaFile is not null && config.CaPem is not null)
-        {
-            r.Error(p + "ca_pem", "set either ca_file or ca_pem, not both");
-        }
+        TlsConfigChecks.EitherFileOrPem(r, p, "cert_file", config.CertFile, "cert_pem", config.CertPem);
+        TlsConfigChecks.EitherFileOrPem(r, p, "key_file", config.KeyFile, "key_pem", config.KeyPem);
+        TlsConfigChecks.EitherFileOrPem(r, p, "ca_file", config.CaFile, "ca_pem", config.CaPem);
 
         var hasCert = (config.CertFile ?? config.CertPem) is not null;
         var hasKey = (config.KeyFile ?? config.KeyPem) is not null;
@@ -263,33 +253,8 @@ internal sealed record OtlpClientTlsConfig
             r.Error(p + (hasCert ? "key_file" : "cert_file"), "for a client certificate provide both certificate and key, or neither");
         }
 
-        if (!OtlpClientTls.TryParseVersion(config.MinVersion, out _))
-        {
-            r.Error(p + "min_version", $"unsupported TLS version \"{config.MinVersion}\" (valid values: [1.0 1.1 1.2 1.3])");
-        }
-
-        if (config.MaxVersion is not null && !OtlpClientTls.TryParseVersion(config.MaxVersion, out _))
-        {
-            r.Error(p + "max_version", $"unsupported TLS version \"{config.MaxVersion}\" (valid values: [1.0 1.1 1.2 1.3])");
-        }
-
-        if (r.GetStringList(p + "cipher_suites").Count > 0)
-        {
-            r.Error(p + "cipher_suites", "choosing cipher suites is not supported yet (the platform's secure defaults are used)");
-        }
-
-        if (r.GetStringList(p + "curve_preferences").Count > 0)
-        {
-            r.Error(p + "curve_preferences", "choosing curves is not supported yet (the platform's secure defaults are used)");
-        }
-
-        foreach (var (key, file) in new[] { ("ca_file", config.CaFile), ("cert_file", config.CertFile), ("key_file", config.KeyFile) })
-        {
-            if (file is not null && !File.Exists(file))
-            {
-                r.Error(p + key, $"file \"{file}\" does not exist");
-            }
-        }
+        TlsConfigChecks.CheckProtocol(r, p, config);
+        TlsConfigChecks.FilesExist(r, p, ("ca_file", config.CaFile), ("cert_file", config.CertFile), ("key_file", config.KeyFile));
 
         return config;
     }

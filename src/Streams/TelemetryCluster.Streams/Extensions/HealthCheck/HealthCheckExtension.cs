@@ -1,14 +1,13 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TelemetryCluster.Streams.Components;
+using TelemetryCluster.Streams.Shared.Hosting;
 
 namespace TelemetryCluster.Streams.Extensions.HealthCheck;
 
@@ -53,7 +52,13 @@ internal sealed class HealthCheckExtension : IExtension, IAsyncDisposable
             return;
         }
 
-        var listen = await ResolveListenAsync(Config.Endpoint, cancellationToken).ConfigureAwait(false);
+        var endpoint = Config.Endpoint;
+        var listen = await KestrelListen.ResolveAsync(
+            endpoint.Host,
+            endpoint.Port,
+            KestrelListen.IsAnyInterface(endpoint.Host),
+            () => $"health_check endpoint {endpoint}: host \"{endpoint.Host}\" has no address",
+            cancellationToken).ConfigureAwait(false);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -157,46 +162,5 @@ internal sealed class HealthCheckExtension : IExtension, IAsyncDisposable
             HealthCheckTelemetry.ClusterStatusFailed(_logger, ex);
             return new Dictionary<string, string> { ["error"] = ex.Message };
         }
-    }
-
-    /// <summary>
-    /// Collector host rules: empty, <c>0.0.0.0</c> or <c>::</c> = every interface; <c>localhost</c> = loopback (IPv4 only
-    /// with port 0, which Kestrel cannot bind on both loopbacks); an IP literal = that address; a name = its first address.
-    /// </summary>
-    private static async Task<Action<KestrelServerOptions>> ResolveListenAsync(HealthCheckEndpoint endpoint, CancellationToken cancellationToken)
-    {
-        var port = endpoint.Port;
-        var host = endpoint.Host;
-        if (host.Length == 0 || host == "0.0.0.0" || host == "::")
-        {
-            return o => o.ListenAnyIP(port);
-        }
-
-        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return port == 0 ? o => o.Listen(IPAddress.Loopback, 0) : o => o.ListenLocalhost(port);
-        }
-
-        if (IPAddress.TryParse(host, out var address))
-        {
-            return o => o.Listen(address, port);
-        }
-
-        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        if (addresses.Length == 0)
-        {
-            throw new InvalidOperationException($"health_check endpoint {endpoint}: host \"{host}\" has no address");
-        }
-
-        var first = addresses[0];
-        return o => o.Listen(first, port);
-    }
-
-    /// <summary>A host lifetime that neither waits for nor reacts to process signals.</summary>
-    private sealed class DetachedHostLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TelemetryCluster.Streams.Components;
 using TelemetryCluster.Streams.Engine;
+using TelemetryCluster.Streams.Shared.Hosting;
 
 namespace TelemetryCluster.Streams.Receivers.Otlp;
 
@@ -339,7 +340,7 @@ public sealed class OtlpReceiver : IReceiver, IAsyncDisposable
         builder.Services.RemoveAll<ILoggerFactory>();
         builder.Services.AddSingleton<ILoggerFactory>(new EmbeddedServerLoggerFactory(_context.LoggerFactory));
         builder.Services.RemoveAll<IHostLifetime>();
-        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        builder.Services.AddSingleton<IHostLifetime, DetachedHostLifetime>();
         builder.Services.AddSingleton(_context.Time);
         return builder;
     }

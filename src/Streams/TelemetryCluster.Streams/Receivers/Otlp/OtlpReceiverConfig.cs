@@ -1,4 +1,5 @@
 using TelemetryCluster.Streams.Config;
+using TelemetryCluster.Streams.Shared.Tls;
 
 namespace TelemetryCluster.Streams.Receivers.Otlp;
 
@@ -302,7 +303,7 @@ public sealed record OtlpCorsConfig
 /// <c>tls</c> of a server (the collector's configtls ServerConfig): certificate and key as files or inline PEM,
 /// optional client CA for mutual TLS, minimum/maximum TLS version, periodic reload.
 /// </summary>
-public sealed record OtlpTlsConfig
+public sealed record OtlpTlsConfig : ITlsSettings
 {
     public string? CertFile { get; init; }
 
@@ -349,43 +350,11 @@ public sealed record OtlpTlsConfig
             r.Error(key, "for TLS provide both a certificate (cert_file or cert_pem) and a key (key_file or key_pem)");
         }
 
-        if (config.CertFile is not null && config.CertPem is not null)
-        {
-            r.Error(p + "cert_pem", "set either cert_file or cert_pem, not both");
-        }
+        TlsConfigChecks.EitherFileOrPem(r, p, "cert_file", config.CertFile, "cert_pem", config.CertPem);
+        TlsConfigChecks.EitherFileOrPem(r, p, "key_file", config.KeyFile, "key_pem", config.KeyPem);
 
-        if (config.KeyFile is not null && config.KeyPem is not null)
-        {
-            r.Error(p + "key_pem", "set either key_file or key_pem, not both");
-        }
-
-        if (!OtlpTls.TryParseVersion(config.MinVersion, out _))
-        {
-            r.Error(p + "min_version", $"unsupported TLS version \"{config.MinVersion}\" (valid values: [1.0 1.1 1.2 1.3])");
-        }
-
-        if (config.MaxVersion is not null && !OtlpTls.TryParseVersion(config.MaxVersion, out _))
-        {
-            r.Error(p + "max_version", $"unsupported TLS version \"{config.MaxVersion}\" (valid values: [1.0 1.1 1.2 1.3])");
-        }
-
-        if (r.GetStringList(p + "cipher_suites").Count > 0)
-        {
-            r.Error(p + "cipher_suites", "choosing cipher suites is not supported yet (the platform's secure defaults are used)");
-        }
-
-        if (r.GetStringList(p + "curve_preferences").Count > 0)
-        {
-            r.Error(p + "curve_preferences", "choosing curves is not supported yet (the platform's secure defaults are used)");
-        }
-
-        foreach (var file in new[] { ("cert_file", config.CertFile), ("key_file", config.KeyFile), ("client_ca_file", config.ClientCaFile) })
-        {
-            if (file.Item2 is not null && !File.Exists(file.Item2))
-            {
-                r.Error(p + file.Item1, $"file \"{file.Item2}\" does not exist");
-            }
-        }
+        TlsConfigChecks.CheckProtocol(r, p, config);
+        TlsConfigChecks.FilesExist(r, p, ("cert_file", config.CertFile), ("key_file", config.KeyFile), ("client_ca_file", config.ClientCaFile));
 
         return config;
     }

@@ -1,18 +1,6 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace TelemetryCluster.Streams.Receivers.Otlp;
-
-/// <summary>
-/// The embedded servers' host lifetime: the node owns the process (signals, shutdown order), so the embedded host
-/// neither listens to Ctrl+C/SIGTERM nor prints "Application started".
-/// </summary>
-internal sealed class EmbeddedHostLifetime : IHostLifetime
-{
-    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
 
 /// <summary>
 /// Hands the node's logger factory to an embedded server, raising ASP.NET Core's and gRPC's own categories to
