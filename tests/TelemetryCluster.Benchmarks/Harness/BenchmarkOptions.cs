@@ -32,6 +32,12 @@ internal sealed record BenchmarkOptions
     /// </summary>
     public string ProjectSut { get; init; } = "node";
 
+    /// <summary>
+    /// <c>compression</c> of the node's <c>otlp</c> exporter to its sink: <c>gzip</c> (the exporter's and the collector's
+    /// default), <c>zstd</c>, <c>snappy</c> or <c>none</c>.
+    /// </summary>
+    public string ExporterCompression { get; init; } = "gzip";
+
     /// <summary>Smoke mode: short windows, one round, targets reported but not gated.</summary>
     public bool Smoke { get; init; }
 

@@ -29,6 +29,8 @@ internal static class CommandLine
           --json FILE         write the raw numbers as JSON to FILE (default: print after the tables)
           --node PATH         telemetry-cluster.dll to run (default: the repo's build output, same configuration)
           --project-sut floor run the floor as both A and B (harness self-check; ratios ≈ 1.0)
+          --exporter-compression gzip
+                              compression of the node's otlp exporter to its sink: gzip (default), zstd, snappy, none
           --start-timeout 60s time allowed for a process to start and for counts to settle
 
         exit codes: 0 ok, 1 correctness check failed, 2 a target was missed (not in smoke), 3 setup error, 64 usage
@@ -96,6 +98,7 @@ internal static class CommandLine
                 "--json" => o with { JsonPath = Value(args, ref i) },
                 "--node" => o with { NodePath = Value(args, ref i) },
                 "--project-sut" => o with { ProjectSut = ParseSut(Value(args, ref i)) },
+                "--exporter-compression" => o with { ExporterCompression = ParseCompression(Value(args, ref i)) },
                 "--start-timeout" => o with { StartTimeout = BenchmarkOptions.ParseDuration(Value(args, ref i)) },
                 _ => throw new FormatException($"unknown option '{args[i]}'"),
             };
@@ -111,6 +114,11 @@ internal static class CommandLine
 
     private static string ParseSut(string value) =>
         value is "node" or "floor" ? value : throw new FormatException("--project-sut is 'node' or 'floor'");
+
+    private static string ParseCompression(string value) =>
+        value is "gzip" or "zstd" or "snappy" or "none"
+            ? value
+            : throw new FormatException("--exporter-compression is 'gzip', 'zstd', 'snappy' or 'none'");
 
     private static string Value(IReadOnlyList<string> args, ref int i)
     {

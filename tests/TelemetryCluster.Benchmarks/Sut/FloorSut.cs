@@ -4,7 +4,11 @@ using TelemetryCluster.Benchmarks.Processes;
 
 namespace TelemetryCluster.Benchmarks.Sut;
 
-/// <summary>The floor (<see cref="FloorServer"/>) in a child process: this executable re-launched as <c>floor-server</c>.</summary>
+/// <summary>
+/// The floor (<see cref="FloorServer"/>) in a child process: this executable re-launched as <c>floor-server</c>. It is
+/// the baseline of otlp-ingest, and also the downstream sink of every node under test (the node's <c>otlp</c> exporter
+/// sends to it; its <c>GET /count</c> is what the node delivered).
+/// </summary>
 internal sealed class FloorSut : ISystemUnderTest
 {
     private readonly ChildProcess _process;
@@ -14,24 +18,26 @@ internal sealed class FloorSut : ISystemUnderTest
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private Uri? _countUrl;
 
-    private FloorSut(SelfCommand self)
+    private FloorSut(SelfCommand self, string name)
     {
+        Name = name;
         _process = ChildProcess.Start(
-            "floor",
+            name,
             self.FileName,
             [.. self.PrefixArguments, CommandLine.FloorServerVerb, "--port", "0", "--control-port", "0"],
             OnLine);
     }
 
-    public string Name => "floor";
+    public string Name { get; }
 
     public int Pid => _process.Pid;
 
     public Uri OtlpGrpcEndpoint { get; private set; } = new("http://127.0.0.1:0");
 
-    public static async Task<FloorSut> StartAsync(TimeSpan startTimeout, CancellationToken cancellationToken)
+    /// <summary>Starts a floor server; <paramref name="name"/> is <c>floor</c> for the baseline, <c>sink</c> behind a node.</summary>
+    public static async Task<FloorSut> StartAsync(TimeSpan startTimeout, CancellationToken cancellationToken, string name = "floor")
     {
-        var sut = new FloorSut(SelfCommand.Current());
+        var sut = new FloorSut(SelfCommand.Current(), name);
         try
         {
             var exited = sut._process.WaitForExitAsync(cancellationToken);
@@ -50,14 +56,20 @@ internal sealed class FloorSut : ISystemUnderTest
         {
             var tail = sut.Tail();
             await sut.DisposeAsync().ConfigureAwait(false);
-            throw new SetupException($"the floor server did not start (exited, or not ready within {startTimeout.TotalSeconds:0} s). Last output:\n{tail}");
+            throw new SetupException($"the floor server ({name}) did not start (exited, or not ready within {startTimeout.TotalSeconds:0} s). Last output:\n{tail}");
         }
     }
 
-    public async Task<long> ReceivedDataPointsAsync(CancellationToken cancellationToken)
+    public int? SinkPid => null;
+
+    public async Task<long> ReceivedDataPointsAsync(CancellationToken cancellationToken) =>
+        (await CountAsync(cancellationToken).ConfigureAwait(false)).DataPoints;
+
+    /// <summary>The floor's counters from <c>GET /count</c>: data points and Export requests received so far.</summary>
+    public async Task<(long DataPoints, long Requests)> CountAsync(CancellationToken cancellationToken)
     {
-        var text = await _http.GetStringAsync(_countUrl, cancellationToken).ConfigureAwait(false);
-        return long.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture);
+        var parts = (await _http.GetStringAsync(_countUrl, cancellationToken).ConfigureAwait(false)).Split(' ');
+        return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
     public string Tail() => _process.Tail();

@@ -6,26 +6,26 @@ using TelemetryCluster.Benchmarks.Processes;
 namespace TelemetryCluster.Benchmarks.Sut;
 
 /// <summary>
-/// A TelemetryCluster node in its own process: <c>dotnet telemetry-cluster.dll run --config FILE</c>. Ready when
-/// the health_check extension answers 200 on <c>/</c>. Data points received downstream = the sum of the debug
-/// exporter's per-batch lines on its stdout (<see cref="DebugExporterLog"/>).
+/// A TelemetryCluster node in its own process: <c>dotnet telemetry-cluster.dll run --config FILE</c>, with its own
+/// downstream sink: a floor server (<see cref="FloorSut"/>, a separate process started first) that the node's
+/// <c>otlp</c> exporter sends to. Ready when the health_check extension answers 200 on <c>/</c> (or <c>/readyz</c>).
+/// Data points received downstream = the sink's <c>GET /count</c>; the sink's CPU is not the node's.
 /// </summary>
 internal sealed class NodeSut : ISystemUnderTest
 {
     private readonly ChildProcess _process;
     private readonly string _configFile;
-    private long _dataPoints;
-    private long _batches;
+    private readonly FloorSut _sink;
 
-    private NodeSut(string dll, string configFile, int grpcPort)
+    private NodeSut(string dll, string configFile, int grpcPort, FloorSut sink)
     {
         _configFile = configFile;
+        _sink = sink;
         OtlpGrpcEndpoint = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{grpcPort}"));
         _process = ChildProcess.Start(
             "node",
             "dotnet",
             [dll, "run", "--config", configFile],
-            OnLine,
             workingDirectory: Path.GetDirectoryName(dll));
     }
 
@@ -33,30 +33,43 @@ internal sealed class NodeSut : ISystemUnderTest
 
     public int Pid => _process.Pid;
 
+    public int? SinkPid => _sink.Pid;
+
     public Uri OtlpGrpcEndpoint { get; }
 
     /// <summary>
-    /// Starts a node with the config made by <paramref name="config"/>(otlpGrpcPort, healthPort) and waits until
-    /// its health check answers 200 on <paramref name="readyPath"/> (<c>/</c>, the v1 path; or <c>/readyz</c>).
+    /// Starts the sink, then a node with the config made by <paramref name="config"/>(its ports, the sink's port
+    /// included), and waits until its health check answers 200 on <paramref name="readyPath"/> (<c>/</c>, the v1 path;
+    /// or <c>/readyz</c>).
     /// </summary>
     public static async Task<NodeSut> StartAsync(
         string dll,
-        Func<int, int, string> config,
+        Func<NodePorts, string> config,
         TimeProvider time,
         TimeSpan startTimeout,
         CancellationToken cancellationToken,
         string readyPath = "/")
     {
         ArgumentNullException.ThrowIfNull(config);
-        var grpcPort = FreePort.Next();
-        var healthPort = FreePort.Next();
-        var file = Path.Combine(Path.GetTempPath(), $"tc-bench-{Environment.ProcessId}-{grpcPort}.conf");
-        await File.WriteAllTextAsync(file, config(grpcPort, healthPort), cancellationToken).ConfigureAwait(false);
-
-        var sut = new NodeSut(dll, file, grpcPort);
+        var sink = await FloorSut.StartAsync(startTimeout, cancellationToken, "sink").ConfigureAwait(false);
+        NodeSut sut;
+        NodePorts ports;
         try
         {
-            await sut.WaitHealthyAsync(healthPort, readyPath, time, startTimeout, cancellationToken).ConfigureAwait(false);
+            ports = new NodePorts(FreePort.Next(), FreePort.Next(), sink.OtlpGrpcEndpoint.Port);
+            var file = Path.Combine(Path.GetTempPath(), $"tc-bench-{Environment.ProcessId}-{ports.OtlpGrpc}.conf");
+            await File.WriteAllTextAsync(file, config(ports), cancellationToken).ConfigureAwait(false);
+            sut = new NodeSut(dll, file, ports.OtlpGrpc, sink);
+        }
+        catch
+        {
+            await sink.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            await sut.WaitHealthyAsync(ports.Health, readyPath, time, startTimeout, cancellationToken).ConfigureAwait(false);
             return sut;
         }
         catch
@@ -66,17 +79,18 @@ internal sealed class NodeSut : ISystemUnderTest
         }
     }
 
-    public Task<long> ReceivedDataPointsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(Interlocked.Read(ref _dataPoints));
+    public Task<long> ReceivedDataPointsAsync(CancellationToken cancellationToken) => _sink.ReceivedDataPointsAsync(cancellationToken);
 
-    /// <summary>Debug exporter metrics-batch lines counted so far (one per exported batch).</summary>
-    public long ExportedBatches => Interlocked.Read(ref _batches);
+    /// <summary>What the sink received so far: data points, and Export requests (one per batch the node exported).</summary>
+    public Task<(long DataPoints, long Requests)> SinkCountAsync(CancellationToken cancellationToken) => _sink.CountAsync(cancellationToken);
 
-    public string Tail() => _process.Tail();
+    public string Tail() => _process.Tail() + "\n--- its sink (floor-server, pid " + _sink.Pid.ToString(CultureInfo.InvariantCulture) + ") ---\n" + _sink.Tail();
 
     public async ValueTask DisposeAsync()
     {
+        // The node first (it flushes into the sink while stopping), then the sink.
         await _process.DisposeAsync().ConfigureAwait(false);
+        await _sink.DisposeAsync().ConfigureAwait(false);
         try
         {
             File.Delete(_configFile);
@@ -84,15 +98,6 @@ internal sealed class NodeSut : ISystemUnderTest
         catch (IOException)
         {
             // leave it in /tmp
-        }
-    }
-
-    private void OnLine(string line, bool isStdErr)
-    {
-        if (!isStdErr && DebugExporterLog.MetricsDataPoints(line) is { } dp)
-        {
-            Interlocked.Add(ref _dataPoints, dp);
-            Interlocked.Increment(ref _batches);
         }
     }
 

@@ -16,22 +16,22 @@ internal sealed class SutLauncher(BenchmarkOptions options, TimeProvider timePro
     public async Task<ISystemUnderTest> StartFloorAsync(CancellationToken cancellationToken) =>
         await FloorSut.StartAsync(options.StartTimeout, cancellationToken).ConfigureAwait(false);
 
-    public async Task<ISystemUnderTest> StartNodeAsync(Func<int, int, string> config, CancellationToken cancellationToken) =>
+    public async Task<ISystemUnderTest> StartNodeAsync(Func<NodePorts, string> config, CancellationToken cancellationToken) =>
         await NodeSut.StartAsync(NodeDll, config, timeProvider, options.StartTimeout, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// A node as <see cref="NodeSut"/> (for its per-node debug counts), ready once its health check answers
+    /// A node as <see cref="NodeSut"/> (for its per-node sink counts), ready once its health check answers
     /// 200 on <paramref name="readyPath"/> (for cluster members: <c>/readyz</c>, 200 once the node is a member and its
     /// pipelines run).
     /// </summary>
-    public Task<NodeSut> StartClusterNodeAsync(Func<int, int, string> config, string readyPath, CancellationToken cancellationToken) =>
+    public Task<NodeSut> StartClusterNodeAsync(Func<NodePorts, string> config, string readyPath, CancellationToken cancellationToken) =>
         NodeSut.StartAsync(NodeDll, config, timeProvider, options.StartTimeout, cancellationToken, readyPath);
 
     /// <summary>
     /// An OTLP metrics sink for <paramref name="side"/>: the project is a node running <paramref name="projectConfig"/>
     /// (or the floor with <c>--project-sut floor</c>); the baseline is the floor.
     /// </summary>
-    public Task<ISystemUnderTest> StartMetricsSinkAsync(Side side, Func<int, int, string> projectConfig, CancellationToken cancellationToken) =>
+    public Task<ISystemUnderTest> StartMetricsSinkAsync(Side side, Func<NodePorts, string> projectConfig, CancellationToken cancellationToken) =>
         side == Side.Project && !FloorAsProject
             ? StartNodeAsync(projectConfig, cancellationToken)
             : StartFloorAsync(cancellationToken);

@@ -14,8 +14,8 @@ namespace TelemetryCluster.Benchmarks.Workloads;
 /// <summary>
 /// cluster-fanout (BENCHMARKS.md): otlp-ingest (b) — max rate, closed loop — with ALL traffic sent into node 1,
 /// once of a 3-node cluster on loopback (A) and once of a 1-node cluster (B, the baseline), alternating per round,
-/// each side a set of fresh processes. Every node runs otlp-ingest's config (otlp → batch → debug with every batch
-/// written as a stdout line) plus static seeds and its own management endpoint.
+/// each side a set of fresh processes. Every node runs otlp-ingest's config (otlp → batch → otlp exporter → its own
+/// sink, a floor-server process that counts what arrives) plus static seeds and its own management endpoint.
 /// <para>
 /// A pipeline is split into <c>cluster.partitions</c> (32) sharded entities; the receiving node splits each request
 /// by resource identity and asks the shard region. So that traffic can fan out, the requests carry many resources:
@@ -27,7 +27,7 @@ namespace TelemetryCluster.Benchmarks.Workloads;
 /// Each side of each round: start the nodes (node 1, then the rest; each ready when <c>/readyz</c> answers 200) →
 /// wait until every node's <c>GET /cluster/members</c> shows all nodes Up and none unreachable → first call acked →
 /// max rate: warm-up, then a window (acked dp/s; CPU and RSS of every node process) → check: no failed call, the sum
-/// of the debug exporters' counts over the nodes = data points acked, and with several nodes each node exported &gt; 0
+/// of the sinks' counts over the nodes = data points acked, and with several nodes each node exported &gt; 0
 /// → shard placement from <c>GET /cluster/shards</c> → stop.
 /// </summary>
 internal sealed class ClusterFanoutWorkload : IWorkload
@@ -183,11 +183,13 @@ internal sealed class ClusterFanoutWorkload : IWorkload
                 var window = await MaxRateWindowAsync(context, nodes, generator, cancellationToken).ConfigureAwait(false);
                 var check = await CheckAsync(context, cluster, generator, label, cancellationToken).ConfigureAwait(false);
                 var shards = await cluster.ShardsPerNodeAsync(cancellationToken).ConfigureAwait(false);
+                var sinkCounts = await Task.WhenAll(nodes.Select(n => n.SinkCountAsync(cancellationToken))).ConfigureAwait(false);
                 var perNode = nodes.Select((n, i) =>
                 {
                     var w = window.Nodes[n.Pid];
                     return new FanoutNode(
-                        i + 1, n.Pid, cluster.ClusterPorts[i], check.ExportedPerNode[i], n.ExportedBatches, w.CpuCores, w.RssMaxMiB,
+                        i + 1, n.Pid, cluster.ClusterPorts[i], check.ExportedPerNode[i], sinkCounts[i].Requests, w.CpuCores, w.RssMaxMiB,
+                        n.SinkPid is { } sink ? window.Nodes[sink].CpuCores : double.NaN,
                         shards?.GetValueOrDefault(cluster.ClusterPorts[i]));
                 }).ToList();
                 var cpu = perNode.Sum(n => n.CpuCores);
@@ -230,7 +232,7 @@ internal sealed class ClusterFanoutWorkload : IWorkload
     {
         var o = context.Options;
         var window = await MeasuredWindow.RunAsync(
-            context, generator, nodes.Select(n => n.Pid), stop => generator.RunMaxRateAsync(o.Concurrency, stop), cancellationToken).ConfigureAwait(false);
+            context, generator, nodes.SelectMany(n => n.SinkPid is { } sink ? new[] { n.Pid, sink } : [n.Pid]), stop => generator.RunMaxRateAsync(o.Concurrency, stop), cancellationToken).ConfigureAwait(false);
         var elapsed = window.Processes[nodes[0].Pid].ElapsedSeconds;
         return new FanoutWindow(
             window.Delta.DataPointsAcked / elapsed,
@@ -282,11 +284,16 @@ internal sealed class ClusterFanoutWorkload : IWorkload
         context.Notes.Enqueue(
             "project = the cluster of several nodes, baseline = a 1-node cluster; ratio = project / baseline. All traffic goes into node 1; " +
             "partitions live where cluster sharding placed them, so with 3 nodes about 2/3 of every request crosses Akka remoting on loopback.");
+        context.Notes.Enqueue(
+            $"pipeline on every node: otlp receiver → batch → otlp exporter (compression {context.Options.ExporterCompression}, plaintext) → that node's " +
+            "sink (a floor-server process of its own; the attributes processor is not implemented yet). Exported = received by the sinks (GET /count). " +
+            "The sinks' CPU is not in the node CPU figures (per-node sink CPU below).");
         foreach (var run in ab.Project.Concat(ab.Baseline).OrderBy(r => r.Round).ThenBy(r => r.Side))
         {
             var nodes = string.Join(", ", run.PerNode.Select(n => string.Create(c,
                 $"node {n.Index}: {n.Exported} dp ({(run.Check.Exported > 0 ? 100.0 * n.Exported / run.Check.Exported : 0):0.0}%{(n.Shards is { } s ? $", {s} shards" : "")}, " +
-                $"{n.ExportedBatches} batches of {(n.ExportedBatches > 0 ? (double)n.Exported / n.ExportedBatches : 0):0} dp, {n.CpuCores:0.000} core, RSS max {n.RssMaxMiB:0.0} MiB)")));
+                $"{n.ExportedBatches} batches of {(n.ExportedBatches > 0 ? (double)n.Exported / n.ExportedBatches : 0):0} dp, {n.CpuCores:0.000} core, RSS max {n.RssMaxMiB:0.0} MiB; " +
+                $"its sink {n.SinkCpuCores:0.000} core)")));
             context.Notes.Enqueue(string.Create(c,
                 $"round {run.Round}, {run.Nodes} node{(run.Nodes == 1 ? "" : "s")}: exported per node {nodes}; sum {run.Check.Exported} = acked {run.Check.Acked} ✓"));
         }
@@ -420,7 +427,8 @@ internal sealed class ClusterFanoutWorkload : IWorkload
             try
             {
                 return await context.Launcher.StartClusterNodeAsync(
-                    (grpc, health) => NodeConfig.ClusterMember(NodeConfig.MetricsToDebug(grpc, health), ClusterPorts[i], ClusterPorts[0], ManagementPorts[i]),
+                    ports => NodeConfig.ClusterMember(
+                        NodeConfig.MetricsToSink(ports, context.Options.ExporterCompression), ClusterPorts[i], ClusterPorts[0], ManagementPorts[i]),
                     ReadyPath,
                     cancellationToken).ConfigureAwait(false);
             }
@@ -494,8 +502,9 @@ internal sealed record FanoutWindow(
     ProcessWindow Generator,
     MachineWindow Machine);
 
-/// <summary>One node of a side-run: what its debug exporter counted over the whole run, its window figures, its shards.</summary>
-internal sealed record FanoutNode(int Index, int Pid, int RemotingPort, long Exported, long ExportedBatches, double CpuCores, double RssMaxMiB, int? Shards);
+/// <summary>One node of a side-run: what its sink received over the whole run (data points, batches), its window figures (and its sink's CPU), its shards.</summary>
+internal sealed record FanoutNode(
+    int Index, int Pid, int RemotingPort, long Exported, long ExportedBatches, double CpuCores, double RssMaxMiB, double SinkCpuCores, int? Shards);
 
 /// <summary>Totals over a whole side-run (warm-up included) and the per-node exported counts they were checked against.</summary>
 internal sealed record FanoutCheck(

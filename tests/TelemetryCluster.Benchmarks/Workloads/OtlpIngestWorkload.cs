@@ -8,12 +8,14 @@ namespace TelemetryCluster.Benchmarks.Workloads;
 
 /// <summary>
 /// otlp-ingest (BENCHMARKS.md): OTLP/gRPC metrics in the collector testbed's shape (100 gauges × 7 points = 700 dp
-/// per request) into the node (otlp → batch → debug) and into the floor (a no-op Grpc.AspNetCore Export that
+/// per request) into the node (otlp → batch → otlp exporter → a sink: a separate floor-server process that counts what
+/// arrives; the <c>attributes</c> processor of BENCHMARKS.md is not implemented yet) and into the floor (a no-op Grpc.AspNetCore Export that
 /// decodes and counts). Each side of each round is one fresh process that goes through:
 /// <list type="number">
 /// <item>(a) fixed rate 100 req/s = 70k dp/s: warm-up, then a window measuring the process's CPU and RSS;</item>
 /// <item>(b) max rate, closed loop with <c>--concurrency</c> callers: warm-up, then a window measuring acked dp/s;</item>
-/// <item>the check: no failed call, and data points acked = data points counted downstream (exactly).</item>
+/// <item>the check: no failed call, and data points acked = data points counted downstream (exactly): by the node's
+/// sink, or by the floor itself.</item>
 /// </list>
 /// </summary>
 internal sealed class OtlpIngestWorkload : IWorkload
@@ -112,7 +114,7 @@ internal sealed class OtlpIngestWorkload : IWorkload
         var o = context.Options;
         var time = context.TimeProvider;
         await using var sut = await context.Launcher
-            .StartMetricsSinkAsync(side, NodeConfig.MetricsToDebug, cancellationToken).ConfigureAwait(false);
+            .StartMetricsSinkAsync(side, ports => NodeConfig.MetricsToSink(ports, o.ExporterCompression), cancellationToken).ConfigureAwait(false);
         await using var generator = new OtlpMetricsLoadGenerator(sut.OtlpGrpcEndpoint, payload, time);
         try
         {
@@ -128,9 +130,12 @@ internal sealed class OtlpIngestWorkload : IWorkload
             var b = await RunPhaseAsync(
                 context, sut, generator, stop => generator.RunMaxRateAsync(o.Concurrency, stop), cancellationToken).ConfigureAwait(false);
             var check = await CheckAsync(context, sut, generator, side, cancellationToken).ConfigureAwait(false);
+            var bySink = check.SinkBatches is { } batches
+                ? string.Create(CultureInfo.InvariantCulture, $" by the sink in {batches} batches")
+                : "";
             context.Progress(string.Create(CultureInfo.InvariantCulture,
                 $"  {sut.Name}: (a) {a.Sut.CpuCores:0.000} core, RSS max {a.Sut.RssMaxMiB:0.0} MiB, {a.AckedDataPointsPerSecond:0} dp/s; " +
-                $"(b) {b.AckedDataPointsPerSecond:0} dp/s at {b.Sut.CpuCores:0.000} core; acked {check.Acked} = received {check.Received}"));
+                $"(b) {b.AckedDataPointsPerSecond:0} dp/s at {b.Sut.CpuCores:0.000} core; acked {check.Acked} = received {check.Received}{bySink}"));
             return new IngestRun(side, round, sut.Name, a, b, check);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && !Measure.ProcFs.IsAlive(sut.Pid))
@@ -146,12 +151,15 @@ internal sealed class OtlpIngestWorkload : IWorkload
         Func<CancellationToken, Task> load,
         CancellationToken cancellationToken)
     {
-        var window = await MeasuredWindow.RunAsync(context, generator, [sut.Pid], load, cancellationToken).ConfigureAwait(false);
+        // The sink is sampled too (so the machine's "other processes" excludes it), but it is not the system's CPU.
+        int[] pids = sut.SinkPid is { } sinkPid ? [sut.Pid, sinkPid] : [sut.Pid];
+        var window = await MeasuredWindow.RunAsync(context, generator, pids, load, cancellationToken).ConfigureAwait(false);
         var sutWindow = window.Processes[sut.Pid];
         return new IngestPhase(
             window.Delta.DataPointsAcked / sutWindow.ElapsedSeconds,
             window.Delta,
             sutWindow,
+            sut.SinkPid is { } p ? window.Processes[p] : null,
             window.Generator,
             window.Machine);
     }
@@ -180,8 +188,9 @@ internal sealed class OtlpIngestWorkload : IWorkload
                 $"partially rejected {total.DataPointsRejected} ({total.StatusesText()}). Last output:\n{sut.Tail()}");
         }
 
+        long? sinkBatches = sut is NodeSut node ? (await node.SinkCountAsync(cancellationToken).ConfigureAwait(false)).Requests : null;
         return new IngestCheck(
-            total.DataPointsSent, total.DataPointsAcked, total.DataPointsRefused, total.DataPointsRejected, received, total);
+            total.DataPointsSent, total.DataPointsAcked, total.DataPointsRefused, total.DataPointsRejected, received, sinkBatches, total);
     }
 
     private static void AddNotes(WorkloadContext context, AbResult<IngestRun> ab, MetricsPayload payload, double targetDps)
@@ -214,6 +223,21 @@ internal sealed class OtlpIngestWorkload : IWorkload
                 $"of {Environment.ProcessorCount} cores; figures from a busy machine are less reliable."));
         }
 
+        if (!context.Launcher.FloorAsProject)
+        {
+            context.Notes.Enqueue(
+                $"pipeline measured (project): otlp receiver → batch → otlp exporter (compression {context.Options.ExporterCompression}, plaintext) → " +
+                "sink; the attributes processor of BENCHMARKS.md's pipeline is not implemented yet, so it is not in it. The sink is a floor-server " +
+                "in its own process; acked = received by the sink (its GET /count), exactly, in every run. The sink's CPU is not in the project's figures.");
+            var sinkA = Stats.Median([.. ab.Project.Select(r => r.A.Sink?.CpuCores ?? double.NaN)]);
+            var sinkB = Stats.Median([.. ab.Project.Select(r => r.B.Sink?.CpuCores ?? double.NaN)]);
+            var batches = ab.Project.Sum(r => r.Check.SinkBatches ?? 0);
+            var received = ab.Project.Sum(r => r.Check.Received);
+            context.Notes.Enqueue(string.Create(c,
+                $"the project's sink (separate process, not counted): {sinkA:0.000} core at (a), {sinkB:0.000} core at (b) (median); " +
+                $"it received {batches} batches of {(batches > 0 ? (double)received / batches : 0):0} dp on average over the project's runs."));
+        }
+
         var genA = Stats.Median([.. ab.Project.Concat(ab.Baseline).Select(r => r.A.Generator.CpuCores)]);
         var genB = Stats.Median([.. ab.Project.Concat(ab.Baseline).Select(r => r.B.Generator.CpuCores)]);
         context.Notes.Enqueue(string.Create(c,
@@ -229,10 +253,13 @@ internal sealed record IngestPhase(
     double AckedDataPointsPerSecond,
     LoadSnapshot Window,
     ProcessWindow Sut,
+    ProcessWindow? Sink,
     ProcessWindow Generator,
     MachineWindow Machine);
 
 /// <summary>Totals over a whole side-run (warm-ups included) and the downstream count they were checked against.</summary>
-internal sealed record IngestCheck(long Sent, long Acked, long Refused, long PartiallyRejected, long Received, LoadSnapshot Totals);
+/// <remarks><c>SinkBatches</c>: Export requests the node's sink received (one per exported batch); null for the floor.</remarks>
+internal sealed record IngestCheck(
+    long Sent, long Acked, long Refused, long PartiallyRejected, long Received, long? SinkBatches, LoadSnapshot Totals);
 
 internal sealed record IngestRun(Side Side, int Round, string Sut, IngestPhase A, IngestPhase B, IngestCheck Check);

@@ -106,8 +106,12 @@ internal sealed class GateExporter : IExporter
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Exports started (waiting at the gate or done).</summary>
+    public int Entered;
+
     public async Task ExportAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref Entered);
         Task gate;
         lock (_lock)
         {
@@ -161,6 +165,9 @@ internal sealed class RenameProcessorFactory() : FakeFactory("rename", Component
         });
     }
 }
+
+/// <summary>An exporter config carrying the kit settings (timeout, retries, consumers).</summary>
+internal sealed record KitConfig(TelemetryCluster.Streams.Engine.ExporterSettings Exporter) : IExporterConfig;
 
 internal static class Requests
 {

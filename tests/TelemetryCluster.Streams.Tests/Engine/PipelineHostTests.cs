@@ -149,4 +149,24 @@ public sealed class PipelineHostTests : TestKit
         Assert.Equal(acknowledged, exporter.Items);
         Assert.True(harness.ReceiverFactory.Created.Values.Single().Stopped);
     }
+
+    [Fact]
+    public async Task An_exporter_with_several_consumers_exports_that_many_batches_at_once()
+    {
+        var harness = new EngineHarness(Sys);
+        harness.ExporterConfigs[ComponentId.Parse("gate")] = new KitConfig(ExporterSettings.None with { Consumers = 3 });
+        await using var _ = harness.Pipeline("metrics", ["fakein"], [], ["gate"]);
+        await harness.StartAsync();
+        var exporter = harness.Exporter("gate");
+        exporter.Close();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True((await harness.Consumer("fakein").ConsumeAsync(Batch(1), TestContext.Current.CancellationToken)).IsAccepted);
+        }
+
+        await AwaitConditionAsync(() => Task.FromResult(Volatile.Read(ref exporter.Entered) == 3));
+        exporter.Open();
+        await AwaitConditionAsync(() => Task.FromResult(exporter.Items == 5));
+        Assert.Equal(5, Volatile.Read(ref exporter.Entered));
+    }
 }

@@ -9,6 +9,12 @@ namespace TelemetryCluster.Streams.Engine;
 /// </summary>
 public sealed record ExporterSettings(TimeSpan Timeout, RetrySettings Retry)
 {
+    /// <summary>
+    /// Exports in flight at once per pipeline segment (<c>sending_queue.num_consumers</c> when the sending queue is
+    /// enabled; 1 otherwise). Batches still complete in order.
+    /// </summary>
+    public int Consumers { get; init; } = 1;
+
     /// <summary>No timeout and no retries (exporters that write locally, such as debug).</summary>
     public static ExporterSettings None { get; } = new(TimeSpan.Zero, RetrySettings.Disabled);
 
@@ -36,7 +42,13 @@ public sealed record ExporterSettings(TimeSpan Timeout, RetrySettings Retry)
             reader.Error("retry_on_failure.randomization_factor", $"must be between 0 and 1, got {settings.RandomizationFactor}");
         }
 
-        return new ExporterSettings(timeout, settings);
+        var consumers = 1;
+        if (reader.GetSection("sending_queue") is { } queue && queue.GetBool("enabled"))
+        {
+            consumers = Math.Max(1, queue.GetInt("num_consumers"));
+        }
+
+        return new ExporterSettings(timeout, settings) { Consumers = consumers };
     }
 }
 

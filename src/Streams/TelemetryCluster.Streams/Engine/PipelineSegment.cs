@@ -108,7 +108,7 @@ public sealed class PipelineSegment : IPipelineGateway
         {
             var only = exporters[0];
             return Flow.Create<TelemetryBatch>()
-                .SelectAsync(1, b => only.ExportAsync(b, token))
+                .SelectAsync(only.Settings.Consumers, b => only.ExportAsync(b, token))
                 .ToMaterialized(Sink.Ignore<AckOutcome>(), Keep.Right)
                 .MapMaterializedValue(t => (Task)t);
         }
@@ -126,7 +126,7 @@ public sealed class PipelineSegment : IPipelineGateway
             for (var i = 0; i < exporters.Count; i++)
             {
                 var runner = exporters[i];
-                var kit = builder.Add(Flow.Create<TelemetryBatch>().SelectAsync(1, b => runner.ExportAsync(b, token)));
+                var kit = builder.Add(Flow.Create<TelemetryBatch>().SelectAsync(runner.Settings.Consumers, b => runner.ExportAsync(b, token)));
                 builder.From(broadcast.Out(i)).Via(kit).To(merge.In(i));
             }
 

@@ -48,7 +48,7 @@ public sealed class OtlpExporterConfigTests
         Assert.Equal(new OtlpSendingQueueConfig { Enabled = true, NumConsumers = 10, QueueSize = 1000, Sizer = "requests" }, config.SendingQueue);
         Assert.Equal(OtlpExporterConfig.DefaultExporterSettings, config.Exporter);
         Assert.Equal(
-            new ExporterSettings(TimeSpan.FromSeconds(5), new RetrySettings(true, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), 1.5, 0.5)),
+            new ExporterSettings(TimeSpan.FromSeconds(5), new RetrySettings(true, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), 1.5, 0.5)) { Consumers = 10 },
             ((IExporterConfig)config).Exporter);
     }
 

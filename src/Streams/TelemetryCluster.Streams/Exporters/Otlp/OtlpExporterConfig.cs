@@ -23,10 +23,13 @@ internal enum OtlpCompression
 /// </summary>
 internal sealed record OtlpExporterConfig : IExporterConfig
 {
-    /// <summary>The collector's exporterhelper defaults: 5 s per attempt; retries 5 s / 30 s / 300 s / 1.5 / 0.5.</summary>
+    /// <summary>The collector's exporterhelper defaults: 5 s per attempt; retries 5 s / 30 s / 300 s / 1.5 / 0.5; 10 consumers.</summary>
     public static ExporterSettings DefaultExporterSettings { get; } = new(
         TimeSpan.FromSeconds(5),
-        new RetrySettings(true, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(300), 1.5, 0.5));
+        new RetrySettings(true, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(300), 1.5, 0.5))
+    {
+        Consumers = 10,
+    };
 
     /// <summary>The endpoint as written (see <see cref="Target"/> for the parsed form).</summary>
     public required string Endpoint { get; init; }
