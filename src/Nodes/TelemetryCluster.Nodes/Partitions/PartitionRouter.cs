@@ -8,66 +8,111 @@ namespace TelemetryCluster.Nodes.Partitions;
 /// <summary>
 /// The receiving side of a pipeline in the cluster: splits each batch by routing key into the pipeline's
 /// partitions and asks the shard region, which delivers each part to the partition entity wherever sharding placed
-/// it. At most <see cref="EngineSettings.MaxInFlight"/> batches per pipeline are in flight from this node; a batch
-/// that finds no slot within the admission timeout, or any part that a partition refuses or does not answer in
-/// time, makes the whole batch refused (retryable) — a slow or full partition backpressures the receivers.
+/// it. Each partition has its own budget of <see cref="EngineSettings.MaxInFlight"/> parts in flight from this
+/// node, so a slow or blocked partition exhausts only its own budget: batches that touch it are refused (retryable)
+/// while batches for healthy partitions keep flowing. A batch that cannot get a slot for every partition it touches
+/// within the admission timeout, or any part that a partition refuses or does not answer in time, makes the whole
+/// batch refused — the backpressure OTLP clients see as <c>UNAVAILABLE</c> + RetryInfo.
 /// </summary>
-internal sealed class PartitionRouter(PipelineDefinition pipeline, IActorRef region, EngineSettings engine) : IPipelineGateway
+internal sealed class PartitionRouter : IPipelineGateway
 {
-    private readonly SemaphoreSlim _inFlight = new(engine.MaxInFlight, engine.MaxInFlight);
+    private readonly PipelineDefinition _pipeline;
+    private readonly IActorRef _region;
+    private readonly EngineSettings _engine;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim[] _slots;
+
+    public PartitionRouter(PipelineDefinition pipeline, IActorRef region, EngineSettings engine, TimeProvider time)
+    {
+        _pipeline = pipeline;
+        _region = region;
+        _engine = engine;
+        _time = time;
+        _slots = new SemaphoreSlim[engine.Partitions];
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            _slots[i] = new SemaphoreSlim(engine.MaxInFlight, engine.MaxInFlight);
+        }
+    }
 
     public async Task<bool> OfferAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
-        if (!await _inFlight.WaitAsync(engine.AdmissionTimeout, cancellationToken).ConfigureAwait(false))
+        var parts = BatchPartitioner.Split(batch.Payload, _engine.Partitions);
+        if (!await AcquireAsync(parts, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
 
         var waitForExport = !batch.Acks.IsEmpty;
-        var asks = Send(batch, waitForExport, cancellationToken);
-        if (!waitForExport)
-        {
-            try
-            {
-                return (await Gather(asks).ConfigureAwait(false)).IsAccepted;
-            }
-            finally
-            {
-                _inFlight.Release();
-            }
-        }
-
-        // delivery = exported: the partitions answer after export; the acks are released then, and the slot
-        // stays taken until that answer, so exports in progress count against max-in-flight.
-        _ = ReleaseWhenDone(batch.Acks, asks);
-        return true;
-    }
-
-    private List<Task<PartitionReply>> Send(TelemetryBatch batch, bool waitForExport, CancellationToken cancellationToken)
-    {
-        var timeout = waitForExport ? engine.ExportTimeout : engine.AskTimeout;
-        var parts = BatchPartitioner.Split(batch.Payload, engine.Partitions);
+        var timeout = waitForExport ? _engine.ExportTimeout : _engine.AskTimeout;
         var asks = new List<Task<PartitionReply>>(parts.Count);
         foreach (var (partition, request) in parts)
         {
-            var message = new PartitionBatch(PartitionBatch.EntityIdOf(pipeline.Id, partition), batch.Signal, request, batch.Metadata, waitForExport);
-            asks.Add(region.Ask<PartitionReply>(message, timeout, cancellationToken));
+            var message = new PartitionBatch(PartitionBatch.EntityIdOf(_pipeline.Id, partition), batch.Signal, request, batch.Metadata, waitForExport);
+            asks.Add(AskAndRelease(partition, message, timeout, cancellationToken));
         }
 
-        return asks;
+        if (!waitForExport)
+        {
+            return (await Gather(asks).ConfigureAwait(false)).IsAccepted;
+        }
+
+        // delivery = exported: the partitions answer after export; the acks are released then. Each part keeps its
+        // partition's slot until that answer, so exports in progress count against that partition's budget only.
+        _ = ReleaseAcksWhenDone(batch.Acks, asks);
+        return true;
     }
 
-    private async Task ReleaseWhenDone(AckSet acks, List<Task<PartitionReply>> asks)
+    /// <summary>Takes one slot of every partition the batch touches (in partition order, so no two batches deadlock).</summary>
+    private async Task<bool> AcquireAsync(IReadOnlyList<(int Partition, Google.Protobuf.IMessage Request)> parts, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var acquired = new List<int>(parts.Count);
+        try
+        {
+            foreach (var partition in parts.Select(p => p.Partition).Order())
+            {
+                var remaining = _engine.AdmissionTimeout - _time.GetElapsedTime(started);
+                if (!await _slots[partition].WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+                {
+                    Release(acquired);
+                    return false;
+                }
+
+                acquired.Add(partition);
+            }
+
+            return true;
+        }
+        catch
+        {
+            Release(acquired);
+            throw;
+        }
+    }
+
+    private async Task<PartitionReply> AskAndRelease(int partition, PartitionBatch message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            acks.ReleaseAll(await Gather(asks).ConfigureAwait(false));
+            return await _region.Ask<PartitionReply>(message, timeout, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _inFlight.Release();
+            _slots[partition].Release();
         }
     }
+
+    private void Release(List<int> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _slots[partition].Release();
+        }
+    }
+
+    private async Task ReleaseAcksWhenDone(AckSet acks, List<Task<PartitionReply>> asks) =>
+        acks.ReleaseAll(await Gather(asks).ConfigureAwait(false));
 
     private async Task<AckOutcome> Gather(List<Task<PartitionReply>> asks)
     {
@@ -78,9 +123,9 @@ internal sealed class PartitionRouter(PipelineDefinition pipeline, IActorRef reg
             {
                 outcome = AckOutcome.Worst(outcome, (await ask.ConfigureAwait(false)).ToOutcome());
             }
-            catch (Exception ex) when (ex is AskTimeoutException or OperationCanceledException or TaskCanceledException)
+            catch (Exception ex) when (ex is AskTimeoutException or OperationCanceledException)
             {
-                outcome = AckOutcome.Worst(outcome, AckOutcome.Refuse($"partition of {pipeline.Id} did not answer in time", engine.RetryAfter));
+                outcome = AckOutcome.Worst(outcome, AckOutcome.Refuse($"partition of {_pipeline.Id} did not answer in time", _engine.RetryAfter));
             }
         }
 

@@ -21,8 +21,8 @@ public enum Delivery
 /// <summary>Engine settings from the <c>cluster { }</c> block (defaults in hocon/reference.conf).</summary>
 public sealed record EngineSettings(Delivery Delivery, int Partitions, int PipelineQueueSize, TimeSpan AdmissionTimeout, TimeSpan RetryAfter, TimeSpan DrainTimeout)
 {
-    /// <summary>Partition asks a node keeps in flight per pipeline before refusing (<c>cluster.max-in-flight</c>).</summary>
-    public int MaxInFlight { get; init; } = 64;
+    /// <summary>Parts a node keeps in flight per pipeline partition before refusing (<c>cluster.max-in-flight</c>).</summary>
+    public int MaxInFlight { get; init; } = 16;
 
     /// <summary>How long a receiver waits for a partition to queue a batch (<c>cluster.ask-timeout</c>).</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(10);
