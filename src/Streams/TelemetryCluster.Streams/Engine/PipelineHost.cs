@@ -144,7 +144,7 @@ public sealed partial class PipelineHost : IAsyncDisposable
             var bySignal = targets.TryGetValue(id, out var list)
                 ? list.GroupBy(t => t.Pipeline.Signal).ToDictionary(g => g.Key, g => g.ToArray())
                 : [];
-            var fanout = new ReceiverFanout(id, bySignal, _spec.Engine.Delivery, _spec.Engine.RetryAfter, _context.Telemetry);
+            var fanout = new ReceiverFanout(id, bySignal, _spec.Engine.Delivery, _spec.Engine.RetryAfter);
             var receiver = ((IReceiverFactory)spec.Factory).CreateReceiver(ContextFor(spec), spec.Config);
             await receiver.StartAsync(fanout, cancellationToken).ConfigureAwait(false);
             _receivers[id] = receiver;

@@ -17,20 +17,17 @@ internal sealed class ReceiverFanout : IReceiverConsumer
     private readonly IReadOnlyDictionary<Signal, Target[]> _targets;
     private readonly Delivery _delivery;
     private readonly TimeSpan _retryAfter;
-    private readonly EngineTelemetry _telemetry;
 
     public ReceiverFanout(
         ComponentId receiver,
         IReadOnlyDictionary<Signal, Target[]> targets,
         Delivery delivery,
-        TimeSpan retryAfter,
-        EngineTelemetry telemetry)
+        TimeSpan retryAfter)
     {
         _receiver = receiver;
         _targets = targets;
         _delivery = delivery;
         _retryAfter = retryAfter;
-        _telemetry = telemetry;
         Signals = targets.Keys.ToHashSet();
     }
 
@@ -91,11 +88,8 @@ internal sealed class ReceiverFanout : IReceiverConsumer
         return outcome;
     }
 
-    private AckOutcome Refusal(Target target)
-    {
-        _telemetry.Add(ComponentKind.Receiver, _receiver, target.Pipeline.Signal, Outcomes.Refused, 0);
-        return AckOutcome.Refuse($"pipeline {target.Pipeline} is full", _retryAfter);
-    }
+    /// <summary>The receiver counts the refused items itself, from the outcome.</summary>
+    private AckOutcome Refusal(Target target) => AckOutcome.Refuse($"pipeline {target.Pipeline} is full", _retryAfter);
 
     /// <summary>Mutating pipelines get their own copy unless they are the last consumer of the batch.</summary>
     private static TelemetryBatch CopyFor(TelemetryBatch batch, Target[] targets, int index) =>
