@@ -68,7 +68,7 @@ public sealed class PartitionSerializer(ExtendedActorSystem system) : Serializer
                 Signal.Traces => SignalKind.Traces,
                 _ => SignalKind.Unspecified,
             },
-            Payload = batch.Payload.ToByteString(),
+            Payload = UnsafeByteOperations.UnsafeWrap(OtlpWire.ToByteArray(batch.Payload)),
             WaitForExport = batch.WaitForExport,
         };
         foreach (var (key, values) in batch.Metadata.Values)
@@ -85,9 +85,9 @@ public sealed class PartitionSerializer(ExtendedActorSystem system) : Serializer
     {
         (Signal signal, IMessage payload) = proto.Signal switch
         {
-            SignalKind.Metrics => (Signal.Metrics, (IMessage)ExportMetricsServiceRequest.Parser.ParseFrom(proto.Payload)),
-            SignalKind.Logs => (Signal.Logs, (IMessage)ExportLogsServiceRequest.Parser.ParseFrom(proto.Payload)),
-            SignalKind.Traces => (Signal.Traces, (IMessage)ExportTraceServiceRequest.Parser.ParseFrom(proto.Payload)),
+            SignalKind.Metrics => (Signal.Metrics, OtlpWire.Parse(Signal.Metrics, proto.Payload.Memory)),
+            SignalKind.Logs => (Signal.Logs, OtlpWire.Parse(Signal.Logs, proto.Payload.Memory)),
+            SignalKind.Traces => (Signal.Traces, OtlpWire.Parse(Signal.Traces, proto.Payload.Memory)),
             _ => throw new SerializationException($"partition batch with unknown signal {proto.Signal}"),
         };
         var metadata = ClientMetadata.Empty;

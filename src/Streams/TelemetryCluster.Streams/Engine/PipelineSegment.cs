@@ -54,6 +54,16 @@ public sealed class PipelineSegment : IPipelineGateway
         ArgumentOutOfRangeException.ThrowIfZero(exporters.Count);
         var segment = new PipelineSegment(pipeline, queueSize, admissionTimeout, time);
         var source = Source.ChannelReader(segment._entry.Reader);
+        if (processors.Any(p => p.MutatesData))
+        {
+            // The kept encodings of resource entries would go stale when a processor changes the entries in place.
+            source = source.Select(b =>
+            {
+                OtlpWire.Forget(b.Payload);
+                return b;
+            });
+        }
+
         foreach (var processor in processors)
         {
             source = source.Via(processor.CreateFlow());

@@ -91,21 +91,21 @@ internal sealed class OtlpExporter : IExporter, IAsyncDisposable
             {
                 case Signal.Metrics:
                     {
-                        var response = await connection.Metrics.ExportAsync(batch.Metrics, options).ConfigureAwait(false);
+                        var response = await connection.Invoker.AsyncUnaryCall(OtlpGrpcMethods.Metrics, null, options, batch.Metrics).ConfigureAwait(false);
                         CheckPartialSuccess(batch, response.PartialSuccess?.RejectedDataPoints ?? 0, response.PartialSuccess?.ErrorMessage, "data points");
                         break;
                     }
 
                 case Signal.Logs:
                     {
-                        var response = await connection.Logs.ExportAsync(batch.Logs, options).ConfigureAwait(false);
+                        var response = await connection.Invoker.AsyncUnaryCall(OtlpGrpcMethods.Logs, null, options, batch.Logs).ConfigureAwait(false);
                         CheckPartialSuccess(batch, response.PartialSuccess?.RejectedLogRecords ?? 0, response.PartialSuccess?.ErrorMessage, "log records");
                         break;
                     }
 
                 case Signal.Traces:
                     {
-                        var response = await connection.Traces.ExportAsync(batch.Traces, options).ConfigureAwait(false);
+                        var response = await connection.Invoker.AsyncUnaryCall(OtlpGrpcMethods.Traces, null, options, batch.Traces).ConfigureAwait(false);
                         CheckPartialSuccess(batch, response.PartialSuccess?.RejectedSpans ?? 0, response.PartialSuccess?.ErrorMessage, "spans");
                         break;
                     }
@@ -270,9 +270,7 @@ internal sealed class OtlpExporter : IExporter, IAsyncDisposable
             return new Connection(
                 channel,
                 outer,
-                new MetricsService.MetricsServiceClient(channel),
-                new LogsService.LogsServiceClient(channel),
-                new TraceService.TraceServiceClient(channel));
+                channel.CreateCallInvoker());
         }
         catch
         {
@@ -281,13 +279,14 @@ internal sealed class OtlpExporter : IExporter, IAsyncDisposable
         }
     }
 
-    /// <summary>The channel, its handler and the three generated clients.</summary>
+    /// <summary>
+    /// The channel, its handler and its call invoker. Calls go through <see cref="OtlpGrpcMethods"/>, whose marshallers
+    /// copy the received encoding of resource entries instead of encoding them again (<see cref="OtlpWire"/>).
+    /// </summary>
     private sealed record Connection(
         GrpcChannel Channel,
         HttpMessageHandler Handler,
-        MetricsService.MetricsServiceClient Metrics,
-        LogsService.LogsServiceClient Logs,
-        TraceService.TraceServiceClient Traces) : IDisposable
+        CallInvoker Invoker) : IDisposable
     {
         public void Dispose()
         {

@@ -42,7 +42,43 @@ internal static class OtlpGrpcExport
     }
 }
 
-internal sealed class OtlpMetricsGrpcService(OtlpExportHandler handler, OtlpGrpcServiceOptions options) : MetricsService.MetricsServiceBase
+/// <summary>
+/// Binds the services to <see cref="OtlpGrpcMethods"/> (marshallers that keep the received encoding) instead of the
+/// generated bases' methods. ASP.NET Core's gRPC binder looks up each method by name on the service and accepts it
+/// only as an override of a method of the type that carries <see cref="BindServiceMethodAttribute"/>: hence the
+/// abstract bases below.
+/// </summary>
+internal static class OtlpGrpcBinding
+{
+    public static void BindMetrics(ServiceBinderBase binder, OtlpMetricsGrpcServiceBase? service) =>
+        binder.AddMethod(OtlpGrpcMethods.Metrics, service is null ? null : service.Export);
+
+    public static void BindLogs(ServiceBinderBase binder, OtlpLogsGrpcServiceBase? service) =>
+        binder.AddMethod(OtlpGrpcMethods.Logs, service is null ? null : service.Export);
+
+    public static void BindTraces(ServiceBinderBase binder, OtlpTraceGrpcServiceBase? service) =>
+        binder.AddMethod(OtlpGrpcMethods.Traces, service is null ? null : service.Export);
+}
+
+[BindServiceMethod(typeof(OtlpGrpcBinding), nameof(OtlpGrpcBinding.BindMetrics))]
+internal abstract class OtlpMetricsGrpcServiceBase
+{
+    public abstract Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context);
+}
+
+[BindServiceMethod(typeof(OtlpGrpcBinding), nameof(OtlpGrpcBinding.BindLogs))]
+internal abstract class OtlpLogsGrpcServiceBase
+{
+    public abstract Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context);
+}
+
+[BindServiceMethod(typeof(OtlpGrpcBinding), nameof(OtlpGrpcBinding.BindTraces))]
+internal abstract class OtlpTraceGrpcServiceBase
+{
+    public abstract Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context);
+}
+
+internal sealed class OtlpMetricsGrpcService(OtlpExportHandler handler, OtlpGrpcServiceOptions options) : OtlpMetricsGrpcServiceBase
 {
     public override async Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
     {
@@ -51,7 +87,7 @@ internal sealed class OtlpMetricsGrpcService(OtlpExportHandler handler, OtlpGrpc
     }
 }
 
-internal sealed class OtlpLogsGrpcService(OtlpExportHandler handler, OtlpGrpcServiceOptions options) : LogsService.LogsServiceBase
+internal sealed class OtlpLogsGrpcService(OtlpExportHandler handler, OtlpGrpcServiceOptions options) : OtlpLogsGrpcServiceBase
 {
     public override async Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
     {
@@ -60,7 +96,7 @@ internal sealed class OtlpLogsGrpcService(OtlpExportHandler handler, OtlpGrpcSer
     }
 }
 
-internal sealed class OtlpTraceGrpcService(OtlpExportHandler handler, OtlpGrpcServiceOptions options) : TraceService.TraceServiceBase
+internal sealed class OtlpTraceGrpcService(OtlpExportHandler handler, OtlpGrpcServiceOptions options) : OtlpTraceGrpcServiceBase
 {
     public override async Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
     {

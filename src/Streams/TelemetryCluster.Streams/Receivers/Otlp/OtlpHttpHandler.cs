@@ -155,7 +155,7 @@ internal sealed class OtlpHttpHandler
         IMessage otlpRequest;
         try
         {
-            otlpRequest = Decode(signal, encoding, body.Span);
+            otlpRequest = Decode(signal, encoding, body);
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or OtlpJsonException)
         {
@@ -207,14 +207,12 @@ internal sealed class OtlpHttpHandler
         return OtlpHttpDecompression.Decode(contentEncoding, raw, _config.MaxRequestBodySize);
     }
 
-    private static IMessage Decode(Signal signal, BodyEncoding encoding, ReadOnlySpan<byte> body) => (signal, encoding) switch
+    private static IMessage Decode(Signal signal, BodyEncoding encoding, ReadOnlyMemory<byte> body) => (signal, encoding) switch
     {
-        (Signal.Traces, BodyEncoding.Protobuf) => ExportTraceServiceRequest.Parser.ParseFrom(body),
-        (Signal.Metrics, BodyEncoding.Protobuf) => ExportMetricsServiceRequest.Parser.ParseFrom(body),
-        (Signal.Logs, BodyEncoding.Protobuf) => ExportLogsServiceRequest.Parser.ParseFrom(body),
-        (Signal.Traces, _) => OtlpJson.Parse<ExportTraceServiceRequest>(body),
-        (Signal.Metrics, _) => OtlpJson.Parse<ExportMetricsServiceRequest>(body),
-        _ => OtlpJson.Parse<ExportLogsServiceRequest>(body),
+        (_, BodyEncoding.Protobuf) => OtlpWire.Parse(signal, body),
+        (Signal.Traces, _) => OtlpJson.Parse<ExportTraceServiceRequest>(body.Span),
+        (Signal.Metrics, _) => OtlpJson.Parse<ExportMetricsServiceRequest>(body.Span),
+        _ => OtlpJson.Parse<ExportLogsServiceRequest>(body.Span),
     };
 
     private static byte[] Encode(BodyEncoding encoding, IMessage message) =>

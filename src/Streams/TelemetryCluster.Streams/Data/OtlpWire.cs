@@ -1,0 +1,338 @@
+using System.Buffers;
+using Google.Protobuf;
+using Google.Protobuf.Collections;
+using Grpc.Core;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using OpenTelemetry.Proto.Collector.Metrics.V1;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+using OpenTelemetry.Proto.Logs.V1;
+using OpenTelemetry.Proto.Metrics.V1;
+using OpenTelemetry.Proto.Trace.V1;
+
+namespace TelemetryCluster.Streams.Data;
+
+/// <summary>
+/// Re-uses the received encoding of OTLP requests on the way out. An export request is one repeated field (1) of
+/// resource entries, so a request is the concatenation of its entries' encodings: when a request is parsed here,
+/// every resource entry keeps the bytes it came from (<c>WireBytes</c>), and writing a request copies those bytes
+/// instead of encoding the entry again. Entries moved between requests by reference (the partitioner, the batch
+/// processor's merge) keep them; entries the batch processor splits are new messages and are encoded as usual.
+/// </summary>
+/// <remarks>
+/// Fields of a request that this build does not know are kept only when no entry has kept bytes (the collector's
+/// pdata drops them always). Whoever changes a resource entry in place must call <see cref="Forget"/> on its request first (the engine does
+/// it for pipelines with a processor that declares <c>MutatesData</c>). Encoding through Google.Protobuf costs a
+/// size computation per nesting level and a UTF-8 transcoding of every string; copying costs a memcpy.
+/// </remarks>
+public static class OtlpWire
+{
+    /// <summary>Field 1, wire type 2 (length-delimited): the resource entries of all three request types.</summary>
+    private const byte ResourceTag = (1 << 3) | 2;
+
+    /// <summary>Parses <paramref name="bytes"/> and keeps each resource entry's slice of it (the caller must not reuse the memory).</summary>
+    public static T Parse<T>(MessageParser<T> parser, ReadOnlyMemory<byte> bytes)
+        where T : IMessage<T>
+    {
+        ArgumentNullException.ThrowIfNull(parser);
+        var request = parser.ParseFrom(bytes.Span);
+        Attach(request, bytes);
+        return request;
+    }
+
+    /// <summary>Parses a request of <paramref name="signal"/>'s type, keeping the entries' slices.</summary>
+    public static IMessage Parse(Components.Signal signal, ReadOnlyMemory<byte> bytes) => signal switch
+    {
+        Components.Signal.Metrics => Parse(ExportMetricsServiceRequest.Parser, bytes),
+        Components.Signal.Logs => Parse(ExportLogsServiceRequest.Parser, bytes),
+        Components.Signal.Traces => Parse(ExportTraceServiceRequest.Parser, bytes),
+        _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "not an OTLP signal"),
+    };
+
+    /// <summary>Drops the kept encodings of every entry (before the entries are changed in place).</summary>
+    public static void Forget(IMessage request)
+    {
+        switch (request)
+        {
+            case ExportMetricsServiceRequest m: Forget<ResourceMetrics, MetricsEntry>(m.ResourceMetrics); break;
+            case ExportLogsServiceRequest l: Forget<ResourceLogs, LogsEntry>(l.ResourceLogs); break;
+            case ExportTraceServiceRequest t: Forget<ResourceSpans, SpansEntry>(t.ResourceSpans); break;
+            default: break;
+        }
+    }
+
+    /// <summary>The encoded size of <paramref name="request"/>, as <see cref="WriteTo"/> writes it.</summary>
+    public static int ComputeSize(IMessage request) => request switch
+    {
+        ExportMetricsServiceRequest m => SizeOf<ResourceMetrics, MetricsEntry>(m, m.ResourceMetrics),
+        ExportLogsServiceRequest l => SizeOf<ResourceLogs, LogsEntry>(l, l.ResourceLogs),
+        ExportTraceServiceRequest t => SizeOf<ResourceSpans, SpansEntry>(t, t.ResourceSpans),
+        _ => request.CalculateSize(),
+    };
+
+    /// <summary>Writes <paramref name="request"/>: the kept bytes of entries that have them, a fresh encoding of the others.</summary>
+    public static void WriteTo(IMessage request, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        switch (request)
+        {
+            case ExportMetricsServiceRequest m: Write<ResourceMetrics, MetricsEntry>(m, m.ResourceMetrics, output); break;
+            case ExportLogsServiceRequest l: Write<ResourceLogs, LogsEntry>(l, l.ResourceLogs, output); break;
+            case ExportTraceServiceRequest t: Write<ResourceSpans, SpansEntry>(t, t.ResourceSpans, output); break;
+            default: request.WriteTo(output); break;
+        }
+    }
+
+    /// <summary><see cref="WriteTo"/> into a new array.</summary>
+    public static byte[] ToByteArray(IMessage request)
+    {
+        var bytes = new byte[ComputeSize(request)];
+        var writer = new SpanWriter(bytes);
+        WriteTo(request, writer);
+        return bytes;
+    }
+
+    /// <summary>A gRPC marshaller for a request type that writes with <see cref="WriteTo"/> and parses with <see cref="Parse{T}"/>.</summary>
+    public static Marshaller<T> GrpcMarshaller<T>(MessageParser<T> parser)
+        where T : class, IMessage<T> =>
+        Marshallers.Create<T>(
+            static (message, context) =>
+            {
+                context.SetPayloadLength(ComputeSize(message));
+                WriteTo(message, context.GetBufferWriter());
+                context.Complete();
+            },
+            context =>
+            {
+                // The payload buffer belongs to the transport and is reused after this call: the entries keep a copy.
+                var bytes = new byte[context.PayloadLength];
+                context.PayloadAsReadOnlySequence().CopyTo(bytes);
+                return Parse(parser, bytes);
+            });
+
+    /// <summary>A plain Google.Protobuf gRPC marshaller (responses).</summary>
+    public static Marshaller<T> PlainGrpcMarshaller<T>(MessageParser<T> parser)
+        where T : class, IMessage<T> =>
+        Marshallers.Create<T>(
+            static (message, context) =>
+            {
+                context.SetPayloadLength(message.CalculateSize());
+                message.WriteTo(context.GetBufferWriter());
+                context.Complete();
+            },
+            context => parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+
+    private static void Attach(IMessage request, ReadOnlyMemory<byte> bytes)
+    {
+        switch (request)
+        {
+            case ExportMetricsServiceRequest m: Attach<ResourceMetrics, MetricsEntry>(m.ResourceMetrics, bytes); break;
+            case ExportLogsServiceRequest l: Attach<ResourceLogs, LogsEntry>(l.ResourceLogs, bytes); break;
+            case ExportTraceServiceRequest t: Attach<ResourceSpans, SpansEntry>(t.ResourceSpans, bytes); break;
+            default: break;
+        }
+    }
+
+    /// <summary>
+    /// Walks the top level of the encoding and gives entry i its slice. Anything unexpected (another field, a count
+    /// that differs from the parsed list) leaves every entry without kept bytes: they are then encoded as usual.
+    /// </summary>
+    private static void Attach<T, TEntry>(RepeatedField<T> entries, ReadOnlyMemory<byte> bytes)
+        where TEntry : IEntry<T>
+    {
+        if (entries.Count == 0 || CountEntries(bytes.Span) != entries.Count)
+        {
+            return;
+        }
+
+        var span = bytes.Span;
+        var position = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            position++; // the tag, checked by CountEntries
+            var length = (int)ReadVarint(span, ref position);
+            TEntry.Set(entries[i], bytes.Slice(position, length));
+            position += length;
+        }
+    }
+
+    /// <summary>The number of field-1 entries, or -1 when the top level holds anything else or is malformed.</summary>
+    private static int CountEntries(ReadOnlySpan<byte> span)
+    {
+        var position = 0;
+        var count = 0;
+        while (position < span.Length)
+        {
+            if (span[position++] != ResourceTag)
+            {
+                return -1;
+            }
+
+            var length = ReadVarint(span, ref position);
+            if (length < 0 || length > span.Length - position)
+            {
+                return -1;
+            }
+
+            position += (int)length;
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Reads a varint of at most 5 bytes (lengths); -1 when it is longer or cut off.</summary>
+    private static long ReadVarint(ReadOnlySpan<byte> span, ref int position)
+    {
+        long value = 0;
+        for (var shift = 0; shift < 35; shift += 7)
+        {
+            if (position >= span.Length)
+            {
+                return -1;
+            }
+
+            var b = span[position++];
+            value |= (long)(b & 0x7f) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void Forget<T, TEntry>(RepeatedField<T> entries)
+        where TEntry : IEntry<T>
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            TEntry.Set(entries[i], ReadOnlyMemory<byte>.Empty);
+        }
+    }
+
+    private static int SizeOf<T, TEntry>(IMessage request, RepeatedField<T> entries)
+        where T : IMessage
+        where TEntry : IEntry<T>
+    {
+        if (!AnyKept<T, TEntry>(entries))
+        {
+            return request.CalculateSize();
+        }
+
+        var size = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var length = LengthOf<T, TEntry>(entries[i]);
+            size += 1 + CodedOutputStream.ComputeLengthSize(length) + length;
+        }
+
+        return size;
+    }
+
+    private static bool AnyKept<T, TEntry>(RepeatedField<T> entries)
+        where TEntry : IEntry<T>
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!TEntry.Get(entries[i]).IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int LengthOf<T, TEntry>(T entry)
+        where T : IMessage
+        where TEntry : IEntry<T>
+    {
+        var wire = TEntry.Get(entry);
+        return wire.IsEmpty ? entry.CalculateSize() : wire.Length;
+    }
+
+    private static void Write<T, TEntry>(IMessage request, RepeatedField<T> entries, IBufferWriter<byte> output)
+        where T : IMessage
+        where TEntry : IEntry<T>
+    {
+        if (!AnyKept<T, TEntry>(entries))
+        {
+            // Nothing to copy: plain protobuf (which also keeps fields of the request this build does not know).
+            request.WriteTo(output);
+            return;
+        }
+
+        Span<byte> header = stackalloc byte[6];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var wire = TEntry.Get(entry);
+            var length = wire.IsEmpty ? entry.CalculateSize() : wire.Length;
+            header[0] = ResourceTag;
+            var headerLength = 1 + WriteVarint(header[1..], (uint)length);
+            output.Write(header[..headerLength]);
+            if (wire.IsEmpty)
+            {
+                entry.WriteTo(output);
+            }
+            else
+            {
+                output.Write(wire.Span);
+            }
+        }
+    }
+
+    private static int WriteVarint(Span<byte> target, uint value)
+    {
+        var i = 0;
+        while (value >= 0x80)
+        {
+            target[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        target[i++] = (byte)value;
+        return i;
+    }
+
+    private interface IEntry<T>
+    {
+        static abstract ReadOnlyMemory<byte> Get(T entry);
+
+        static abstract void Set(T entry, ReadOnlyMemory<byte> bytes);
+    }
+
+    private readonly struct MetricsEntry : IEntry<ResourceMetrics>
+    {
+        public static ReadOnlyMemory<byte> Get(ResourceMetrics entry) => entry.WireBytes;
+
+        public static void Set(ResourceMetrics entry, ReadOnlyMemory<byte> bytes) => entry.WireBytes = bytes;
+    }
+
+    private readonly struct LogsEntry : IEntry<ResourceLogs>
+    {
+        public static ReadOnlyMemory<byte> Get(ResourceLogs entry) => entry.WireBytes;
+
+        public static void Set(ResourceLogs entry, ReadOnlyMemory<byte> bytes) => entry.WireBytes = bytes;
+    }
+
+    private readonly struct SpansEntry : IEntry<ResourceSpans>
+    {
+        public static ReadOnlyMemory<byte> Get(ResourceSpans entry) => entry.WireBytes;
+
+        public static void Set(ResourceSpans entry, ReadOnlyMemory<byte> bytes) => entry.WireBytes = bytes;
+    }
+
+    /// <summary>An <see cref="IBufferWriter{T}"/> over one array of exactly the right size.</summary>
+    private sealed class SpanWriter(byte[] buffer) : IBufferWriter<byte>
+    {
+        private int _written;
+
+        public void Advance(int count) => _written += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => buffer.AsMemory(_written);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => buffer.AsSpan(_written);
+    }
+}
