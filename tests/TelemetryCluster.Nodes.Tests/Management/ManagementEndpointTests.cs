@@ -172,6 +172,15 @@ public sealed class ManagementEndpointTests
                 Assert.True(shard.GetProperty("entities").GetInt32() >= 0);
             });
         }
+
+        // Partition → node per pipeline: every partition that has data (so an allocated shard) is on the only node.
+        var pipeline = Assert.Single(shards.GetProperty("pipelines").EnumerateArray());
+        Assert.Equal("metrics", pipeline.GetProperty("pipeline").GetString());
+        var placed = pipeline.GetProperty("partitions").EnumerateArray()
+            .Where(p => p.TryGetProperty("node", out _))
+            .ToList();
+        Assert.True(placed.Count >= segments, "the partitions that ran segments are placed");
+        Assert.All(placed, p => Assert.Equal(node.Address, p.GetProperty("node").GetString()));
     }
 
     [Fact]

@@ -39,7 +39,7 @@ internal sealed class ManagementRoutes(ActorSystem system, IServiceProvider serv
                     await WriteJsonAsync(http, StatusCodes.Status200OK, ClusterMembersReport.Members(_cluster, services.GetRequiredService<MemberUpTimes>())).ConfigureAwait(false);
                     return;
                 case "/cluster/shards" when HttpMethods.IsGet(method):
-                    await WriteJsonAsync(http, StatusCodes.Status200OK, await ShardsReport.CollectAsync(system, ShardStatsTimeout, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                    await WriteJsonAsync(http, StatusCodes.Status200OK, await ShardsReport.CollectAsync(system, services.GetRequiredService<PipelineSpec>(), ShardStatsTimeout, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
                     return;
                 case "/cluster/status" when HttpMethods.IsGet(method):
                     await ClusterStatusAsync(http, cancellationToken).ConfigureAwait(false);

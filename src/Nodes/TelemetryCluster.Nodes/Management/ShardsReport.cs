@@ -1,6 +1,8 @@
 using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using TelemetryCluster.Nodes.Partitions;
+using TelemetryCluster.Streams.Config;
 
 namespace TelemetryCluster.Nodes.Management;
 
@@ -21,8 +23,18 @@ internal sealed record RegionInfo(
     IReadOnlyList<string> Failed,
     string? Error);
 
-/// <summary>The answer of <c>GET /cluster/shards</c>: every shard region type started on this node (empty when none).</summary>
-internal sealed record ShardsInfo(IReadOnlyList<RegionInfo> Regions);
+/// <summary>Where one partition of a pipeline runs: the node of its shard; absent (null) while the shard is not allocated.</summary>
+internal sealed record PartitionPlacementInfo(int Partition, string? Node);
+
+/// <summary>The partitions of one pipeline and the node each runs on.</summary>
+internal sealed record PipelinePartitionsInfo(string Pipeline, IReadOnlyList<PartitionPlacementInfo> Partitions);
+
+/// <summary>
+/// The answer of <c>GET /cluster/shards</c>: every shard region type started on this node (empty when none), and for
+/// every pipeline, partition → node. A pipeline's partition p is entity <c>pipeline|p</c> in shard p, so the
+/// partitions of all pipelines with the same number live together on the node that holds that shard.
+/// </summary>
+internal sealed record ShardsInfo(IReadOnlyList<RegionInfo> Regions, IReadOnlyList<PipelinePartitionsInfo> Pipelines);
 
 /// <summary>
 /// Cluster-wide shard placement from <see cref="ClusterSharding"/>: for every region type this node started (region
@@ -30,12 +42,33 @@ internal sealed record ShardsInfo(IReadOnlyList<RegionInfo> Regions);
 /// </summary>
 internal static class ShardsReport
 {
-    public static async Task<ShardsInfo> CollectAsync(ActorSystem system, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ShardsInfo> CollectAsync(ActorSystem system, PipelineSpec spec, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var sharding = ClusterSharding.Get(system);
         var regions = await Task.WhenAll(sharding.ShardTypeNames.Order(StringComparer.Ordinal)
             .Select(typeName => RegionAsync(sharding, typeName, timeout, cancellationToken))).ConfigureAwait(false);
-        return new ShardsInfo(regions);
+        return new ShardsInfo(regions, PipelinePlacements(spec, regions.FirstOrDefault(r => r.TypeName == PipelinePartitionSettings.RegionName)));
+    }
+
+    private static List<PipelinePartitionsInfo> PipelinePlacements(PipelineSpec spec, RegionInfo? partitions)
+    {
+        var nodeOfShard = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var shard in partitions?.Shards ?? [])
+        {
+            nodeOfShard[shard.Shard] = shard.Node;
+        }
+
+        var count = spec.Engine.Partitions;
+        var placements = new List<PartitionPlacementInfo>(count);
+        for (var p = 0; p < count; p++)
+        {
+            placements.Add(new PartitionPlacementInfo(p, nodeOfShard.GetValueOrDefault(p.ToString(CultureInfo.InvariantCulture))));
+        }
+
+        return spec.Pipelines
+            .Select(pipeline => new PipelinePartitionsInfo(pipeline.Id.ToString(), placements))
+            .OrderBy(p => p.Pipeline, StringComparer.Ordinal)
+            .ToList();
     }
 
     private static async Task<RegionInfo> RegionAsync(ClusterSharding sharding, string typeName, TimeSpan timeout, CancellationToken cancellationToken)
