@@ -124,6 +124,25 @@ public sealed class PipelineHostTests : TestKit
     }
 
     [Fact]
+    public async Task Mutating_pipeline_listed_last_still_gets_a_copy_while_a_reader_shares_the_batch()
+    {
+        await using var harness = new EngineHarness(Sys)
+            .Pipeline("metrics/plain", ["fakein"], [], ["gate/b"])
+            .Pipeline("metrics/mutating", ["fakein"], ["rename"], ["gate/a"]);
+        await harness.StartAsync();
+
+        var outcome = await harness.Consumer("fakein").ConsumeAsync(Batch(2, name: "orig"), TestContext.Current.CancellationToken);
+        Assert.True(outcome.IsAccepted);
+        await AwaitConditionAsync(() => Task.FromResult(harness.Exporter("gate/a").Items == 2 && harness.Exporter("gate/b").Items == 2));
+
+        harness.Exporter("gate/a").Received.TryPeek(out var mutated);
+        harness.Exporter("gate/b").Received.TryPeek(out var plain);
+        Assert.Equal("renamed.orig", mutated!.Metrics.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Name);
+        Assert.Equal("orig", plain!.Metrics.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Name);
+        Assert.NotSame(mutated.Payload, plain.Payload);
+    }
+
+    [Fact]
     public async Task Stop_drains_queued_batches_through_exporters_before_returning()
     {
         await using var harness = new EngineHarness(Sys).Pipeline("metrics", ["fakein"], [], ["gate"]);

@@ -91,9 +91,25 @@ internal sealed class ReceiverFanout : IReceiverConsumer
     /// <summary>The receiver counts the refused items itself, from the outcome.</summary>
     private AckOutcome Refusal(Target target) => AckOutcome.Refuse($"pipeline {target.Pipeline} is full", _retryAfter);
 
-    /// <summary>Mutating pipelines get their own copy unless they are the last consumer of the batch.</summary>
-    private static TelemetryBatch CopyFor(TelemetryBatch batch, Target[] targets, int index) =>
-        targets.Length > 1 && targets[index].MutatesData && index < targets.Length - 1 ? batch.DeepClone() : batch;
+    /// <summary>
+    /// Read-only pipelines share the batch. A mutating pipeline gets its own copy whenever another pipeline also
+    /// takes the batch — except the last one when every pipeline mutates (nobody else reads the original then).
+    /// </summary>
+    private static TelemetryBatch CopyFor(TelemetryBatch batch, Target[] targets, int index)
+    {
+        if (targets.Length == 1 || !targets[index].MutatesData)
+        {
+            return batch;
+        }
+
+        var anyReader = false;
+        foreach (var target in targets)
+        {
+            anyReader |= !target.MutatesData;
+        }
+
+        return anyReader || index < targets.Length - 1 ? batch.DeepClone() : batch;
+    }
 
     /// <summary>One pipeline a receiver feeds.</summary>
     internal sealed record Target(PipelineId Pipeline, IPipelineGateway Gateway, bool MutatesData);
