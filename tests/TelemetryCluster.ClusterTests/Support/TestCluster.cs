@@ -32,6 +32,9 @@ public sealed record ClusterOptions
     /// <summary>HOCON appended to every node's config (wins over what the builder wrote).</summary>
     public string ExtraHocon { get; init; } = string.Empty;
 
+    /// <summary>HOCON appended to one node's config after <see cref="ExtraHocon"/> (argument: the 1-based node index), e.g. a per-node port.</summary>
+    public Func<int, string>? NodeHocon { get; init; }
+
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 }
 
@@ -535,6 +538,7 @@ public sealed class TestCluster : IAsyncDisposable
             }
 
             {{options.ExtraHocon}}
+            {{options.NodeHocon?.Invoke(index + 1) ?? string.Empty}}
             """;
     }
 }

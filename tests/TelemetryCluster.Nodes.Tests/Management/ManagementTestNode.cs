@@ -82,8 +82,10 @@ internal sealed class ManagementTestNode : IAsyncDisposable
     {
         var components = new TestComponents();
         var registry = new ComponentRegistry(
-            [.. components.Registry.All, new HealthCheckExtensionFactory()],
-            factory => factory is HealthCheckExtensionFactory ? ComponentRegistry.EmbeddedDefaults(factory) : components.Registry.LoadDefaults(factory));
+            [.. components.Registry.All, new HealthCheckExtensionFactory(), new Streams.Exporters.Prometheus.PrometheusExporterFactory()],
+            factory => factory is HealthCheckExtensionFactory or Streams.Exporters.Prometheus.PrometheusExporterFactory
+                ? ComponentRegistry.EmbeddedDefaults(factory)
+                : components.Registry.LoadDefaults(factory));
         var spec = ConfigLoader.LoadText(hocon, registry);
         var builder = NodeHost.CreateBuilder(spec);
         builder.Logging.ClearProviders();

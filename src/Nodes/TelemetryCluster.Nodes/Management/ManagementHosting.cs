@@ -11,7 +11,9 @@ namespace TelemetryCluster.Nodes.Management;
 /// <summary>
 /// Wires the cluster surfaces into a node: the management endpoint (<see cref="ManagementEndpoint"/>), cluster
 /// bootstrap, the MetricsView singleton with its proxy, every node's health reporter, and the
-/// <see cref="Streams.Extensions.HealthCheck.IClusterStatusSource"/> that health_check's <c>/status?cluster</c> reads.
+/// <see cref="Streams.Extensions.HealthCheck.IClusterStatusSource"/> that health_check's <c>/status?cluster</c> reads, and
+/// the <see cref="Streams.Exporters.Prometheus.IPrometheusViewHub"/> through which every node's prometheus exporter
+/// serves the cluster-merged /metrics.
 /// </summary>
 public static class ManagementHosting
 {
@@ -32,6 +34,7 @@ public static class ManagementHosting
                 var time = resolver.GetService<TimeProvider>();
                 system.ActorOf(MemberUpTracker.Props(resolver.GetService<MemberUpTimes>()), "member-up-tracker");
                 system.RegisterExtension(new ClusterStatusSourceId(resolver.GetService<MetricsViewClient>()));
+                system.RegisterExtension(new PrometheusViewHubId(new PrometheusViewHub(registry, settings, system)));
                 var view = await registry.GetAsync<MetricsViewMarker>().ConfigureAwait(false);
                 system.ActorOf(
                     NodeHealthReporter.Props(view, resolver.GetService<ComponentStatusRegistry>(), time, settings.MetricsView.ReportInterval),

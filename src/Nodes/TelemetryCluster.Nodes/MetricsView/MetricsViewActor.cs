@@ -2,13 +2,16 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using TelemetryCluster.Streams.Exporters.Prometheus;
 
 namespace TelemetryCluster.Nodes.MetricsView;
 
 /// <summary>
 /// The MetricsView cluster singleton: the merged cluster view that every node's HTTP surfaces read through the
-/// singleton proxy. For now it holds the latest <see cref="NodeHealthReport"/> of every member; later issues add
-/// the merged series store. It keeps no durable state: after a hand-over the new instance starts empty and is
+/// singleton proxy. It holds the latest <see cref="NodeHealthReport"/> of every member and, per prometheus
+/// exporter id, every member's latest <see cref="NodePrometheusSnapshot"/>; a <see cref="GetPrometheusView"/> is
+/// answered with <see cref="PrometheusSnapshot.Merge"/> over the members (cached until the next push), so every
+/// node's /metrics serves the same bytes. It keeps no durable state: after a hand-over the new instance starts empty and is
 /// rebuilt by the nodes' next pushes (within one report interval). Reports of nodes that left the cluster are
 /// dropped (and late reports from them ignored).
 /// </summary>
@@ -17,6 +20,8 @@ internal sealed class MetricsViewActor : ReceiveActor
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ImmutableSortedDictionary<string, NodeHealthReport> _nodes = ImmutableSortedDictionary<string, NodeHealthReport>.Empty.WithComparers(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, PrometheusSnapshot>> _prometheus = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PrometheusSnapshot> _merged = new(StringComparer.Ordinal);
 
     public MetricsViewActor()
     {
@@ -28,7 +33,34 @@ internal sealed class MetricsViewActor : ReceiveActor
             }
         });
         Receive<GetClusterView>(_ => Sender.Tell(new ClusterView(_cluster.SelfAddress.ToString(), [.. _nodes.Values])));
-        Receive<ClusterEvent.MemberRemoved>(removed => _nodes = _nodes.Remove(removed.Member.Address.ToString()));
+        Receive<NodePrometheusSnapshot>(snapshot =>
+        {
+            if (!IsMember(snapshot.Address))
+            {
+                return;
+            }
+
+            if (!_prometheus.TryGetValue(snapshot.Exporter, out var byNode))
+            {
+                _prometheus[snapshot.Exporter] = byNode = new Dictionary<string, PrometheusSnapshot>(StringComparer.Ordinal);
+            }
+
+            byNode[snapshot.Address] = snapshot.Snapshot;
+            _merged.Remove(snapshot.Exporter);
+        });
+        Receive<GetPrometheusView>(get => Sender.Tell(new PrometheusView(get.Exporter, Merged(get.Exporter))));
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            var address = removed.Member.Address.ToString();
+            _nodes = _nodes.Remove(address);
+            foreach (var (exporter, byNode) in _prometheus)
+            {
+                if (byNode.Remove(address))
+                {
+                    _merged.Remove(exporter);
+                }
+            }
+        });
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
     }
 
@@ -41,6 +73,18 @@ internal sealed class MetricsViewActor : ReceiveActor
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private PrometheusSnapshot Merged(string exporter)
+    {
+        if (_merged.TryGetValue(exporter, out var merged))
+        {
+            return merged;
+        }
+
+        merged = _prometheus.TryGetValue(exporter, out var byNode) && byNode.Count > 0 ? PrometheusSnapshot.Merge(byNode) : PrometheusSnapshot.Empty;
+        _merged[exporter] = merged;
+        return merged;
+    }
 
     private bool IsMember(string address) =>
         _cluster.State.Members.Any(m => m.Status != MemberStatus.Removed && string.Equals(m.Address.ToString(), address, StringComparison.Ordinal));

@@ -65,3 +65,15 @@ public sealed record ClusterView(string ViewNode, ImmutableArray<NodeHealthRepor
 
     public override int GetHashCode() => HashCode.Combine(ViewNode, Nodes.Length);
 }
+
+/// <summary>
+/// A node's current snapshot of one prometheus exporter, pushed by the node's <see cref="PrometheusViewHub"/>; it
+/// replaces that node's previous snapshot for the exporter in the singleton.
+/// </summary>
+public sealed record NodePrometheusSnapshot(string Address, string Exporter, Streams.Exporters.Prometheus.PrometheusSnapshot Snapshot) : IMetricsViewMessage;
+
+/// <summary>Asks the singleton for the merged view of one exporter; the answer is a <see cref="PrometheusView"/>.</summary>
+public sealed record GetPrometheusView(string Exporter) : IMetricsViewMessage;
+
+/// <summary>The merged view of one prometheus exporter over every member node.</summary>
+public sealed record PrometheusView(string Exporter, Streams.Exporters.Prometheus.PrometheusSnapshot Snapshot) : IMetricsViewMessage;

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Google.Protobuf;
 using TelemetryCluster.Protocol.Cluster;
+using TelemetryCluster.Streams.Exporters.Prometheus;
 
 namespace TelemetryCluster.Nodes.MetricsView;
 
@@ -21,6 +22,9 @@ public sealed class MetricsViewSerializer(ExtendedActorSystem system) : Serializ
     internal const string ReportManifest = "mvr";
     internal const string GetViewManifest = "mvg";
     internal const string ViewManifest = "mvv";
+    internal const string PrometheusSnapshotManifest = "mps";
+    internal const string GetPrometheusViewManifest = "mpg";
+    internal const string PrometheusViewManifest = "mpv";
 
     public override int Identifier => SerializerId;
 
@@ -29,6 +33,9 @@ public sealed class MetricsViewSerializer(ExtendedActorSystem system) : Serializ
         NodeHealthReport => ReportManifest,
         GetClusterView => GetViewManifest,
         ClusterView => ViewManifest,
+        NodePrometheusSnapshot => PrometheusSnapshotManifest,
+        GetPrometheusView => GetPrometheusViewManifest,
+        PrometheusView => PrometheusViewManifest,
         _ => throw new ArgumentException($"{nameof(MetricsViewSerializer)} cannot serialize {o?.GetType().ToString() ?? "null"}", nameof(o)),
     };
 
@@ -37,6 +44,9 @@ public sealed class MetricsViewSerializer(ExtendedActorSystem system) : Serializ
         NodeHealthReport report => ToProto(report).ToByteArray(),
         GetClusterView => [],
         ClusterView view => ToProto(view).ToByteArray(),
+        NodePrometheusSnapshot node => new NodePrometheusSnapshotProto { Address = node.Address, Exporter = node.Exporter, Snapshot = ToProto(node.Snapshot) }.ToByteArray(),
+        GetPrometheusView get => new GetPrometheusViewProto { Exporter = get.Exporter }.ToByteArray(),
+        PrometheusView view => new PrometheusViewProto { Exporter = view.Exporter, Snapshot = ToProto(view.Snapshot) }.ToByteArray(),
         _ => throw new ArgumentException($"{nameof(MetricsViewSerializer)} cannot serialize {obj?.GetType().ToString() ?? "null"}", nameof(obj)),
     };
 
@@ -45,6 +55,9 @@ public sealed class MetricsViewSerializer(ExtendedActorSystem system) : Serializ
         ReportManifest => FromProto(NodeHealthReportProto.Parser.ParseFrom(bytes)),
         GetViewManifest => GetClusterView.Instance,
         ViewManifest => FromProto(ClusterViewProto.Parser.ParseFrom(bytes)),
+        PrometheusSnapshotManifest => FromProto(NodePrometheusSnapshotProto.Parser.ParseFrom(bytes)),
+        GetPrometheusViewManifest => new GetPrometheusView(GetPrometheusViewProto.Parser.ParseFrom(bytes).Exporter),
+        PrometheusViewManifest => FromProto(PrometheusViewProto.Parser.ParseFrom(bytes)),
         _ => throw new SerializationException($"unknown manifest '{manifest}' for {nameof(MetricsViewSerializer)}"),
     };
 
@@ -86,4 +99,94 @@ public sealed class MetricsViewSerializer(ExtendedActorSystem system) : Serializ
     }
 
     private static ClusterView FromProto(ClusterViewProto proto) => new(proto.ViewNode, [.. proto.Nodes.Select(FromProto)]);
+
+    private static NodePrometheusSnapshot FromProto(NodePrometheusSnapshotProto proto) => new(proto.Address, proto.Exporter, FromProto(proto.Snapshot));
+
+    private static PrometheusView FromProto(PrometheusViewProto proto) => new(proto.Exporter, FromProto(proto.Snapshot));
+
+    internal static PrometheusSnapshotProto ToProto(PrometheusSnapshot snapshot)
+    {
+        var proto = new PrometheusSnapshotProto();
+        foreach (var family in snapshot.Families)
+        {
+            var f = new PrometheusFamilyProto
+            {
+                Name = family.Name,
+                Type = (PrometheusMetricTypeProto)(int)family.Type,
+                Help = family.Help,
+                Unit = family.Unit,
+            };
+            foreach (var series in family.Series)
+            {
+                var s = new PrometheusSeriesProto
+                {
+                    TimestampMs = series.TimestampMs,
+                    Value = series.Value,
+                    Sum = series.Sum,
+                    Count = series.Count,
+                };
+                foreach (var label in series.Labels)
+                {
+                    s.LabelNames.Add(label.Name);
+                    s.LabelValues.Add(label.Value);
+                }
+
+                s.BucketBounds.AddRange(series.BucketBounds);
+                s.BucketCounts.AddRange(series.BucketCounts);
+                s.Quantiles.AddRange(series.Quantiles);
+                s.QuantileValues.AddRange(series.QuantileValues);
+                f.Series.Add(s);
+            }
+
+            proto.Families.Add(f);
+        }
+
+        return proto;
+    }
+
+    /// <summary>
+    /// Reads a snapshot from another node. Nothing in it is trusted: a family with an unknown type becomes untyped,
+    /// label lists of different lengths are cut to the shorter, bucket/quantile lists to matching lengths.
+    /// </summary>
+    internal static PrometheusSnapshot FromProto(PrometheusSnapshotProto? proto)
+    {
+        if (proto is null)
+        {
+            return PrometheusSnapshot.Empty;
+        }
+
+        var families = new PrometheusFamily[proto.Families.Count];
+        for (var i = 0; i < families.Length; i++)
+        {
+            var f = proto.Families[i];
+            var type = Enum.IsDefined((PrometheusMetricType)(int)f.Type) ? (PrometheusMetricType)(int)f.Type : PrometheusMetricType.Untyped;
+            var series = new PrometheusSeries[f.Series.Count];
+            for (var j = 0; j < series.Length; j++)
+            {
+                var s = f.Series[j];
+                var labels = new PrometheusLabel[Math.Min(s.LabelNames.Count, s.LabelValues.Count)];
+                for (var k = 0; k < labels.Length; k++)
+                {
+                    labels[k] = new PrometheusLabel(s.LabelNames[k], s.LabelValues[k]);
+                }
+
+                var buckets = Math.Min(s.BucketBounds.Count, s.BucketCounts.Count);
+                var quantiles = Math.Min(s.Quantiles.Count, s.QuantileValues.Count);
+                series[j] = new PrometheusSeries(
+                    labels,
+                    s.TimestampMs,
+                    s.Value,
+                    s.Sum,
+                    s.Count,
+                    [.. s.BucketBounds.Take(buckets)],
+                    [.. s.BucketCounts.Take(buckets)],
+                    [.. s.Quantiles.Take(quantiles)],
+                    [.. s.QuantileValues.Take(quantiles)]);
+            }
+
+            families[i] = new PrometheusFamily(f.Name, type, f.Help, f.Unit, series);
+        }
+
+        return new PrometheusSnapshot(families);
+    }
 }

@@ -14,6 +14,7 @@ public static class BuiltinComponents
         new Processors.Batch.BatchProcessorFactory(),
         new Exporters.Debug.DebugExporterFactory(),
         new Exporters.Otlp.OtlpExporterFactory(),
+        new Exporters.Prometheus.PrometheusExporterFactory(),
         new Extensions.HealthCheck.HealthCheckExtensionFactory(),
     ];
 }

@@ -1,0 +1,107 @@
+using System.Net;
+using Grpc.Net.Client;
+using OpenTelemetry.Proto.Collector.Metrics.V1;
+using TelemetryCluster.Testing;
+
+namespace TelemetryCluster.Nodes.Tests.MetricsView;
+
+/// <summary>The node as a real process: OTLP metrics in over gRPC, the prometheus exporter's /metrics out.</summary>
+public sealed class PrometheusNodeProcessTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Otlp_metrics_sent_to_a_running_node_show_up_on_its_metrics_endpoint()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var ports = FreePorts.Take(5);
+        var (grpc, http, health, remoting, prometheus) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
+        var extra = Path.Combine(Path.GetTempPath(), $"prometheus-{Guid.NewGuid():N}.conf");
+        await File.WriteAllTextAsync(extra, $$"""
+            exporters { prometheus { endpoint = "127.0.0.1:{{prometheus}}", namespace = node } }
+            service.pipelines.metrics.exporters = [debug, prometheus]
+            """, ct);
+        try
+        {
+            using var node = NodeProcess.StartNode(
+            [
+                "--config", TestFiles.ApplicationConf,
+                "--config", extra,
+                "--set", $"receivers::otlp::protocols::grpc::endpoint=127.0.0.1:{grpc}",
+                "--set", $"receivers::otlp::protocols::http::endpoint=127.0.0.1:{http}",
+                "--set", $"extensions::health_check::endpoint=127.0.0.1:{health}",
+                "--set", $"cluster::port={remoting}",
+            ]);
+
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
+            var metrics = new MetricsService.MetricsServiceClient(channel);
+            await WaitAsync(node, async () => (await TryGetAsync(client, $"http://127.0.0.1:{health}/")).Status == HttpStatusCode.OK, "health 200", ct);
+
+            // Ten points of one gauge per service; the last (by timestamp) has the value 9.
+            await metrics.ExportAsync(Otlp.Metrics(10, service: "alpha"), cancellationToken: ct);
+            await metrics.ExportAsync(Otlp.Metrics(10, service: "beta"), cancellationToken: ct);
+
+            var body = string.Empty;
+            await WaitAsync(
+                node,
+                async () =>
+                {
+                    var (status, text, contentType) = await TryGetAsync(client, $"http://127.0.0.1:{prometheus}/metrics");
+                    body = text;
+                    return status == HttpStatusCode.OK && contentType == "text/plain; version=0.0.4; charset=utf-8"
+                        && text.Contains("node_test_gauge_ratio{job=\"alpha\"", StringComparison.Ordinal)
+                        && text.Contains("node_test_gauge_ratio{job=\"beta\"", StringComparison.Ordinal);
+                },
+                "both services on /metrics",
+                ct);
+
+            var samples = body.Split('\n').Where(l => l.StartsWith("node_test_gauge_ratio{", StringComparison.Ordinal)).ToList();
+            Assert.Equal(2, samples.Count);
+            Assert.All(samples, s => Assert.EndsWith("} 9", s, StringComparison.Ordinal));
+            Assert.Contains("# TYPE node_test_gauge_ratio gauge\n", body, StringComparison.Ordinal);
+
+            node.Terminate();
+            Assert.Equal(0, await node.WaitForExitAsync(Timeout, ct));
+        }
+        finally
+        {
+            File.Delete(extra);
+        }
+    }
+
+    private static async Task<(HttpStatusCode? Status, string Body, string? ContentType)> TryGetAsync(HttpClient client, string url)
+    {
+        try
+        {
+            using var response = await client.GetAsync(new Uri(url));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.ToString());
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return (null, string.Empty, null);
+        }
+    }
+
+    private static async Task WaitAsync(NodeProcess node, Func<Task<bool>> condition, string what, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(Timeout);
+        while (!await condition())
+        {
+            if (node.HasExited)
+            {
+                Assert.Fail($"the node exited while waiting for {what}.\n{node.Describe()}");
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                Assert.Fail($"timed out waiting for {what}.\n{node.Describe()}");
+            }
+        }
+    }
+}
