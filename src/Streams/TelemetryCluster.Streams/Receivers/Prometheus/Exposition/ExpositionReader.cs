@@ -295,13 +295,10 @@ internal ref struct ExpositionReader
 
         Name = line[..nameEnd];
         var pos = nameEnd;
-        if (!_openMetrics)
+        var brace = _openMetrics ? pos : SkipBlanks(line, pos);
+        if (brace < line.Length && line[brace] == '{')
         {
-            pos = SkipBlanks(line, pos);
-        }
-
-        if (pos < line.Length && line[pos] == '{')
-        {
+            pos = brace;
             var close = ScanLabels(line, pos + 1);
             Labels = line[(pos + 1)..close];
             pos = close + 1;

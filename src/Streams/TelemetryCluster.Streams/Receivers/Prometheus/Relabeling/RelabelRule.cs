@@ -49,8 +49,102 @@ internal sealed record RelabelRule
     /// <summary>The anchored regex: <c>^(?:…)\z</c>.</summary>
     public Regex Regex => _regex ??= Compile(RegexText);
 
+    /// <summary>
+    /// Compiles an RE2-style pattern with .NET: <c>(?P&lt;name&gt;…)</c> becomes <c>(?&lt;name&gt;…)</c>, and the whole is
+    /// anchored at both ends (Go's <c>$</c> without multiline matches only at the very end, hence <c>\z</c>).
+    /// </summary>
     public static Regex Compile(string text) =>
-        new("^(?:" + text + ")\\z", RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
+        new("^(?:" + text.Replace("(?P<", "(?<", StringComparison.Ordinal) + ")\\z", RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// The .NET group of each capturing group in pattern order (Go numbers groups by position, .NET numbers unnamed
+    /// groups first): entry k-1 is the .NET name or number of Go's group k.
+    /// </summary>
+    internal static string[] CaptureOrder(string pattern)
+    {
+        var order = new List<string>();
+        var unnamed = 0;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\')
+            {
+                i++;
+                continue;
+            }
+
+            if (c == '[')
+            {
+                i++;
+                if (i < pattern.Length && pattern[i] == '^')
+                {
+                    i++;
+                }
+
+                if (i < pattern.Length && pattern[i] == ']')
+                {
+                    i++;
+                }
+
+                while (i < pattern.Length && pattern[i] != ']')
+                {
+                    if (pattern[i] == '\\')
+                    {
+                        i++;
+                    }
+
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (c != '(')
+            {
+                continue;
+            }
+
+            if (i + 1 < pattern.Length && pattern[i + 1] == '?')
+            {
+                var rest = pattern.AsSpan(i + 2);
+                int start;
+                char close;
+                if (rest.StartsWith("P<"))
+                {
+                    (start, close) = (i + 4, '>');
+                }
+                else if (rest.StartsWith("<") && rest.Length > 1 && rest[1] is not ('=' or '!'))
+                {
+                    (start, close) = (i + 3, '>');
+                }
+                else if (rest.StartsWith("'"))
+                {
+                    (start, close) = (i + 3, '\'');
+                }
+                else
+                {
+                    continue; // non-capturing group, lookaround or flags
+                }
+
+                var end = pattern.IndexOf(close, start);
+                if (end > start)
+                {
+                    order.Add(pattern[start..end]);
+                }
+
+                continue;
+            }
+
+            unnamed++;
+            order.Add(unnamed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return [.. order];
+    }
+
+    private string[]? _captureOrder;
+
+    private string[] Captures => _captureOrder ??= CaptureOrder(RegexText);
 
     public static bool TryParseAction(string text, out RelabelAction action)
     {
@@ -108,13 +202,13 @@ internal sealed record RelabelRule
                         return true;
                     }
 
-                    var target = Expand(TargetLabel!, match);
+                    var target = Expand(TargetLabel!, match, Captures);
                     if (!IsValidLabelName(target))
                     {
                         return true;
                     }
 
-                    var result = Expand(Replacement, match);
+                    var result = Expand(Replacement, match, Captures);
                     if (result.Length == 0)
                     {
                         labels.Remove(target);
@@ -149,7 +243,7 @@ internal sealed record RelabelRule
                         var match = Regex.Match(name);
                         if (match.Success)
                         {
-                            (added ??= []).Add((Expand(Replacement, match), value));
+                            (added ??= []).Add((Expand(Replacement, match, Captures), value));
                         }
                     }
 
@@ -218,7 +312,7 @@ internal sealed record RelabelRule
         labels.TryGetValue(name, out var value) ? value : string.Empty;
 
     /// <summary>Go's <c>Regexp.Expand</c>: <c>$name</c> takes the longest run of <c>[A-Za-z0-9_]</c>; unknown groups expand to "".</summary>
-    public static string Expand(string template, Match match)
+    public static string Expand(string template, Match match, string[] captures)
     {
         if (!template.Contains('$', StringComparison.Ordinal))
         {
@@ -280,7 +374,7 @@ internal sealed record RelabelRule
                 i = end - 1;
             }
 
-            sb.Append(GroupValue(match, name));
+            sb.Append(GroupValue(match, name, captures));
         }
 
         return sb.ToString();
@@ -299,16 +393,26 @@ internal sealed record RelabelRule
         return true;
     }
 
-    private static string GroupValue(Match match, string name)
+    private static string GroupValue(Match match, string name, string[] captures)
     {
         if (int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
         {
-            // Group 0 is the whole anchored match; our wrapper (?:…) adds no capturing group.
-            return number < match.Groups.Count && match.Groups[number].Success ? match.Groups[number].Value : string.Empty;
+            if (number == 0)
+            {
+                return match.Value; // the wrapper (?:…) adds no capturing group
+            }
+
+            if (number > captures.Length)
+            {
+                return string.Empty;
+            }
+
+            var positional = match.Groups[captures[number - 1]];
+            return positional.Success ? positional.Value : string.Empty;
         }
 
         var group = match.Groups[name];
-        return group.Success && !int.TryParse(group.Name, out _) ? group.Value : string.Empty;
+        return group.Success && group.Name == name ? group.Value : string.Empty;
     }
 
     /// <summary><c>[a-zA-Z_][a-zA-Z0-9_]*</c>.</summary>
