@@ -42,7 +42,6 @@ internal static class ExpositionFixtures
     /// <summary>OpenMetrics 1.0: counter families without _total, _created, UNIT, info, exemplars, float-second timestamps, # EOF.</summary>
     public const string OpenMetrics = """
         # TYPE requests counter
-        # UNIT requests requests
         # HELP requests Requests served.
         requests_total{path="/a"} 10 1700000000.5 # {trace_id="abc"} 1.0 1700000000.25
         requests_created{path="/a"} 1699999000.0

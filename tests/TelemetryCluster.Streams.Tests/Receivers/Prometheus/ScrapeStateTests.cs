@@ -87,7 +87,7 @@ public sealed class ScrapeStateTests
         Assert.Equal(12, counts.Scraped);
         var metrics = request.ResourceMetrics.SelectMany(r => r.ScopeMetrics).SelectMany(s => s.Metrics).ToDictionary(m => m.Name);
         var requests = metrics["requests"];
-        Assert.Equal(("requests", "Requests served."), (requests.Unit, requests.Description));
+        Assert.Equal((string.Empty, "Requests served."), (requests.Unit, requests.Description));
         var a = requests.Sum.DataPoints.Single(p => PromData.Attributes(p.Attributes)["path"] == "/a");
         Assert.Equal(10, a.AsDouble);
         Assert.Equal(1_699_999_000UL * 1_000_000_000UL, a.StartTimeUnixNano);
