@@ -11,6 +11,7 @@ public static class BuiltinComponents
     public static IReadOnlyList<IComponentFactory> All { get; } =
     [
         new Receivers.Otlp.OtlpReceiverFactory(),
+        new Receivers.Prometheus.PrometheusReceiverFactory(),
         new Processors.Batch.BatchProcessorFactory(),
         new Exporters.Debug.DebugExporterFactory(),
         new Exporters.Otlp.OtlpExporterFactory(),
