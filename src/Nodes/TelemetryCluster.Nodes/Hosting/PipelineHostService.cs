@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using TelemetryCluster.Nodes.Partitions;
 using TelemetryCluster.Streams.Config;
 using TelemetryCluster.Streams.Engine;
+using TelemetryCluster.Streams.Engine.SelfMetrics;
 
 namespace TelemetryCluster.Nodes.Hosting;
 
@@ -33,6 +34,7 @@ internal sealed partial class PipelineHostService(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<PipelineHostService>();
     private PipelineHost? _host;
+    private SelfMetricsServer? _selfMetrics;
 
     /// <summary>The running pipelines (null before start or when the start failed).</summary>
     public PipelineHost? Host => _host;
@@ -86,8 +88,33 @@ internal sealed partial class PipelineHostService(
 
         _host = host;
         partitions.Started(host);
+        await StartSelfMetricsAsync(cancellationToken).ConfigureAwait(false);
         shutdown.AddTask(ShutdownPlan.DrainPhase, "drain-pipelines", () => DrainAsync(host, region, shutdown));
         LogStarted(_logger, ShutdownPlan.DrainPhase, plan.DrainTimeout, plan.DrainPhaseTimeout);
+    }
+
+    /// <summary>
+    /// The own-telemetry endpoint (<c>service.telemetry.metrics</c>, :8888). Unlike the collector, a port that cannot
+    /// be bound does not stop the node: the pipelines keep running and the error is logged with the address.
+    /// </summary>
+    private async Task StartSelfMetricsAsync(CancellationToken cancellationToken)
+    {
+        if (spec.Telemetry.MetricsAddress is not { } address)
+        {
+            return;
+        }
+
+        var server = new SelfMetricsServer(new SelfMetricsCollector(telemetry, time, () => _host), loggerFactory);
+        try
+        {
+            await server.StartAsync(address, cancellationToken).ConfigureAwait(false);
+            _selfMetrics = server;
+        }
+        catch (InvalidOperationException ex)
+        {
+            LogSelfMetricsFailed(_logger, address, ex.Message);
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Nothing to do here: the drain runs inside CoordinatedShutdown, which Akka.Hosting starts next.</summary>
@@ -120,6 +147,11 @@ internal sealed partial class PipelineHostService(
             LogDrainFailed(_logger, ex);
         }
 
+        if (Interlocked.Exchange(ref _selfMetrics, null) is { } selfMetrics)
+        {
+            await selfMetrics.DisposeAsync().ConfigureAwait(false);
+        }
+
         return Done.Instance;
     }
 
@@ -131,6 +163,9 @@ internal sealed partial class PipelineHostService(
         LogWaitingForMembership(_logger);
         return up.Task.WaitAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Own telemetry endpoint {Address} (service.telemetry.metrics) is not served: {Reason}; the pipelines keep running")]
+    private static partial void LogSelfMetricsFailed(ILogger logger, string address, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waiting until this node is a cluster member before starting receivers and exporters")]
     private static partial void LogWaitingForMembership(ILogger logger);
