@@ -111,3 +111,26 @@ public sealed class PrometheusViewTests
 
     private static int Count(string text, string prefix) => text.Split('\n').Count(l => l.StartsWith(prefix, StringComparison.Ordinal));
 }
+
+/// <summary>The per-node size bound of published snapshots.</summary>
+public sealed class PrometheusViewHubBoundTests
+{
+    [Fact]
+    public void A_snapshot_over_the_limit_keeps_whole_families_in_order()
+    {
+        static Streams.Exporters.Prometheus.PrometheusFamily Family(string name, int series) => new(
+            name,
+            Streams.Exporters.Prometheus.PrometheusMetricType.Gauge,
+            "h",
+            string.Empty,
+            [.. Enumerable.Range(0, series).Select(i => new Streams.Exporters.Prometheus.PrometheusSeries([new("i", i.ToString(System.Globalization.CultureInfo.InvariantCulture))], 1, i))]);
+
+        var snapshot = new Streams.Exporters.Prometheus.PrometheusSnapshot([Family("a", 3), Family("b", 5), Family("c", 2)]);
+
+        Assert.Same(snapshot, Nodes.MetricsView.PrometheusViewHub.Bound(snapshot, 10, out var none));
+        Assert.Equal(0, none);
+        var bounded = Nodes.MetricsView.PrometheusViewHub.Bound(snapshot, 6, out var cut);
+        Assert.Equal(["a", "c"], bounded.Families.Select(f => f.Name));
+        Assert.Equal(5, cut);
+    }
+}

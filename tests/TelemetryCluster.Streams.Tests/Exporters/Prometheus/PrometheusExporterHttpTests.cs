@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Akka.Actor;
 using Akka.Streams;
@@ -13,6 +15,7 @@ using TelemetryCluster.Streams.Components;
 using TelemetryCluster.Streams.Data;
 using TelemetryCluster.Streams.Engine;
 using TelemetryCluster.Streams.Exporters.Prometheus;
+using TelemetryCluster.Streams.Receivers.Otlp;
 using Xunit;
 using static TelemetryCluster.Streams.Tests.Exporters.Prometheus.PromTestData;
 
@@ -276,6 +279,31 @@ public sealed class PrometheusExporterHttpTests : IAsyncLifetime
         using var failed = await GetAsync(exporter);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         Assert.Equal("1", failed.Headers.RetryAfter?.ToString());
+    }
+
+    [Fact]
+    public async Task A_tls_block_serves_metrics_over_https()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=prometheus exporter test", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        var tls = new OtlpTlsConfig { CertPem = certificate.ExportCertificatePem(), KeyPem = key.ExportPkcs8PrivateKeyPem() };
+        var exporter = await StartAsync(c => c with { Tls = tls });
+        await Export(exporter, Request(Gauge("secure.value", string.Empty, Point(3, Sec(1)))));
+
+        using var handler = new HttpClientHandler
+        {
+            // Trust exactly this certificate.
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented is not null && presented.Thumbprint == certificate.Thumbprint,
+        };
+        using var https = new HttpClient(handler);
+        var text = await https.GetStringAsync(new Uri($"https://127.0.0.1:{exporter.Port}/metrics"), TestContext.Current.CancellationToken);
+
+        Assert.Contains("secure_value{", text, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HttpRequestException>(() => _http.GetStringAsync(new Uri($"http://127.0.0.1:{exporter.Port}/metrics"), TestContext.Current.CancellationToken));
     }
 
     private sealed class RecordingHub : IPrometheusViewHub

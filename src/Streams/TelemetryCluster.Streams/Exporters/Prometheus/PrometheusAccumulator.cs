@@ -309,7 +309,7 @@ internal sealed class PrometheusAccumulator
             case Metric.DataOneofCase.Histogram:
                 foreach (var p in metric.Histogram.DataPoints)
                 {
-                    var labels = Labels(resource, job, instance, scope, scopeSchemaUrl, p.Attributes, reserved, out var key);
+                    var key = SeriesKey(resource, job, instance, scope, scopeSchemaUrl, p.Attributes, reserved);
                     newest = Math.Max(newest, p.TimeUnixNano);
                     var counts = new ulong[p.BucketCounts.Count == p.ExplicitBounds.Count + 1 ? p.BucketCounts.Count : p.ExplicitBounds.Count + 1];
                     for (var i = 0; i < counts.Length && i < p.BucketCounts.Count; i++)
@@ -325,24 +325,24 @@ internal sealed class PrometheusAccumulator
                         continue;
                     }
 
-                    changed |= TakeHistogram(family, key, labels, (p.Flags & NoRecordedValueFlag) != 0, p.StartTimeUnixNano, p.TimeUnixNano, p.Count, p.HasSum ? p.Sum : 0, bounds, counts, delta, nowTicks, drops);
+                    changed |= TakeHistogram(family, key, (p.Flags & NoRecordedValueFlag) != 0, p.StartTimeUnixNano, p.TimeUnixNano, p.Count, p.HasSum ? p.Sum : 0, bounds, counts, delta, nowTicks, drops);
                 }
 
                 break;
             case Metric.DataOneofCase.ExponentialHistogram:
                 foreach (var p in metric.ExponentialHistogram.DataPoints)
                 {
-                    var labels = Labels(resource, job, instance, scope, scopeSchemaUrl, p.Attributes, reserved, out var key);
+                    var key = SeriesKey(resource, job, instance, scope, scopeSchemaUrl, p.Attributes, reserved);
                     newest = Math.Max(newest, p.TimeUnixNano);
                     var (bounds, counts) = ExponentialBuckets(p);
-                    changed |= TakeHistogram(family, key, labels, (p.Flags & NoRecordedValueFlag) != 0, p.StartTimeUnixNano, p.TimeUnixNano, p.Count, p.HasSum ? p.Sum : 0, bounds, counts, delta, nowTicks, drops);
+                    changed |= TakeHistogram(family, key, (p.Flags & NoRecordedValueFlag) != 0, p.StartTimeUnixNano, p.TimeUnixNano, p.Count, p.HasSum ? p.Sum : 0, bounds, counts, delta, nowTicks, drops);
                 }
 
                 break;
             case Metric.DataOneofCase.Summary:
                 foreach (var p in metric.Summary.DataPoints)
                 {
-                    var labels = Labels(resource, job, instance, scope, scopeSchemaUrl, p.Attributes, reserved, out var key);
+                    var key = SeriesKey(resource, job, instance, scope, scopeSchemaUrl, p.Attributes, reserved);
                     newest = Math.Max(newest, p.TimeUnixNano);
                     if ((p.Flags & NoRecordedValueFlag) != 0)
                     {
@@ -356,10 +356,18 @@ internal sealed class PrometheusAccumulator
                         continue;
                     }
 
-                    var ordered = p.QuantileValues.OrderBy(q => q.Quantile).ToArray();
-                    var state = existing ?? new SeriesState(labels);
-                    state.Quantiles = [.. ordered.Select(q => q.Quantile)];
-                    state.QuantileValues = [.. ordered.Select(q => q.Value)];
+                    var quantiles = new double[p.QuantileValues.Count];
+                    var values = new double[quantiles.Length];
+                    for (var i = 0; i < quantiles.Length; i++)
+                    {
+                        quantiles[i] = p.QuantileValues[i].Quantile;
+                        values[i] = p.QuantileValues[i].Value;
+                    }
+
+                    Array.Sort(quantiles, values);
+                    var state = existing ?? new SeriesState(CurrentLabels());
+                    state.Quantiles = quantiles;
+                    state.QuantileValues = values;
                     state.Sum = p.Sum;
                     state.Count = p.Count;
                     state.StartNanos = p.StartTimeUnixNano;
@@ -389,7 +397,7 @@ internal sealed class PrometheusAccumulator
         DropCounts drops,
         ref ulong newest)
     {
-        var labels = Labels(resource, job, instance, scope, scopeSchemaUrl, p.Attributes, reserved, out var key);
+        var key = SeriesKey(resource, job, instance, scope, scopeSchemaUrl, p.Attributes, reserved);
         newest = Math.Max(newest, p.TimeUnixNano);
         if ((p.Flags & NoRecordedValueFlag) != 0)
         {
@@ -412,7 +420,7 @@ internal sealed class PrometheusAccumulator
 
         if (!family.Series.TryGetValue(key, out var state))
         {
-            state = new SeriesState(labels) { Value = value, StartNanos = p.StartTimeUnixNano, TimeNanos = p.TimeUnixNano, UpdatedTicks = nowTicks };
+            state = new SeriesState(CurrentLabels()) { Value = value, StartNanos = p.StartTimeUnixNano, TimeNanos = p.TimeUnixNano, UpdatedTicks = nowTicks };
             family.Series[key] = state;
             return true;
         }
@@ -438,10 +446,9 @@ internal sealed class PrometheusAccumulator
         return true;
     }
 
-    private static bool TakeHistogram(
+    private bool TakeHistogram(
         FamilyState family,
         string key,
-        PrometheusLabel[] labels,
         bool noRecordedValue,
         ulong start,
         ulong time,
@@ -460,7 +467,7 @@ internal sealed class PrometheusAccumulator
 
         if (!family.Series.TryGetValue(key, out var state))
         {
-            family.Series[key] = new SeriesState(labels) { Bounds = bounds, Buckets = counts, Count = count, Sum = sum, StartNanos = start, TimeNanos = time, UpdatedTicks = nowTicks };
+            family.Series[key] = new SeriesState(CurrentLabels()) { Bounds = bounds, Buckets = counts, Count = count, Sum = sum, StartNanos = start, TimeNanos = time, UpdatedTicks = nowTicks };
             return true;
         }
 
@@ -586,7 +593,7 @@ internal sealed class PrometheusAccumulator
             _raw.Add(new RawLabel("instance", "instance", instance, 3));
         }
 
-        var labels = Fold(null, out var key);
+        var key = Fold(null);
         if (!_families.TryGetValue(_targetInfoName, out var family))
         {
             family = new FamilyState(PrometheusMetricType.Gauge, TargetInfoHelp, string.Empty);
@@ -599,7 +606,7 @@ internal sealed class PrometheusAccumulator
 
         if (!family.Series.TryGetValue(key, out var state))
         {
-            family.Series[key] = new SeriesState(labels) { Value = 1, TimeNanos = timeNanos, UpdatedTicks = nowTicks };
+            family.Series[key] = new SeriesState(CurrentLabels()) { Value = 1, TimeNanos = timeNanos, UpdatedTicks = nowTicks };
             return true;
         }
 
@@ -652,21 +659,20 @@ internal sealed class PrometheusAccumulator
     }
 
     /// <summary>
-    /// The sorted labels of a point and its series key. Precedence (a later source replaces an earlier label of the
+    /// The series key of a point (its sorted labels are left in <c>_labels</c>). Precedence (a later source replaces an earlier label of the
     /// same name): resource attributes (with resource_to_telemetry_conversion), point attributes, scope labels,
     /// job/instance, const labels. Attributes that sanitise to the same name are joined with <c>;</c> in key order;
     /// an attribute named like the type's reserved label (<c>le</c>, <c>quantile</c>) becomes <c>exported_…</c>;
     /// empty values are left out (Prometheus treats them as absent).
     /// </summary>
-    private PrometheusLabel[] Labels(
+    private string SeriesKey(
         RepeatedField<KeyValue> resource,
         string? job,
         string? instance,
         InstrumentationScope? scope,
         string scopeSchemaUrl,
         RepeatedField<KeyValue> attributes,
-        string? reserved,
-        out string key)
+        string? reserved)
     {
         _raw.Clear();
         if (_config.ResourceToTelemetryConversion)
@@ -707,8 +713,11 @@ internal sealed class PrometheusAccumulator
             _raw.Add(new RawLabel("instance", "instance", instance, 3));
         }
 
-        return Fold(reserved, out key);
+        return Fold(reserved);
     }
+
+    /// <summary>The labels of the last key built, as a new array (only when a series is created).</summary>
+    private PrometheusLabel[] CurrentLabels() => [.. _labels];
 
     private void AddFixed(string name, string value, int priority)
     {
@@ -729,7 +738,7 @@ internal sealed class PrometheusAccumulator
         _raw.Add(new RawLabel(name, key, AttributeText(value), priority));
     }
 
-    private PrometheusLabel[] Fold(string? reserved, out string key)
+    private string Fold(string? reserved)
     {
         foreach (var label in _config.ConstLabels)
         {
@@ -793,8 +802,7 @@ internal sealed class PrometheusAccumulator
             _key.Append(label.Name).Append('\u0001').Append(label.Value).Append('\u0002');
         }
 
-        key = _key.ToString();
-        return [.. _labels];
+        return _key.ToString();
     }
 
     /// <summary>An attribute value as label text (the collector's AsString: strings as is, others in their JSON-ish form).</summary>
