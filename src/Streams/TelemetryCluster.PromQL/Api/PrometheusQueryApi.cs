@@ -115,10 +115,11 @@ public static class PrometheusQueryApi
 
         public Task Query(HttpContext ctx) => Run(ctx, async p =>
         {
+            long started = options.TimeProvider.GetTimestamp();
             var query = p.Get("query") ?? "";
             long t = p.Get("time") is { } ts ? ParseTimeParam(ts, "time") : options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
             var timeout = ParseTimeout(p);
-            var result = await Evaluate(ctx, () => _engine.Instant(store(), query, t, timeout, ctx.RequestAborted)).ConfigureAwait(false);
+            var result = await Evaluate(ctx, () => _engine.Instant(store(), query, t, timeout, ctx.RequestAborted, started)).ConfigureAwait(false);
             return w =>
             {
                 w.WriteStartObject();
@@ -129,6 +130,7 @@ public static class PrometheusQueryApi
 
         public Task QueryRange(HttpContext ctx) => Run(ctx, async p =>
         {
+            long started = options.TimeProvider.GetTimestamp();
             long start = ParseTimeParam(p.Get("start") ?? "", "start");
             long end = ParseTimeParam(p.Get("end") ?? "", "end");
             if (end < start)
@@ -147,7 +149,7 @@ public static class PrometheusQueryApi
             }
             var query = p.Get("query") ?? "";
             var timeout = ParseTimeout(p);
-            var result = await Evaluate(ctx, () => _engine.Range(store(), query, start, end, stepMs, timeout, ctx.RequestAborted)).ConfigureAwait(false);
+            var result = await Evaluate(ctx, () => _engine.Range(store(), query, start, end, stepMs, timeout, ctx.RequestAborted, started)).ConfigureAwait(false);
             return w =>
             {
                 w.WriteStartObject();
@@ -332,7 +334,7 @@ public static class PrometheusQueryApi
             }
             catch (PromQLParseException e)
             {
-                throw BadData($"invalid parameter \"query\": {e.Message}");
+                throw BadData(e.IsQueryParameterError ? $"invalid parameter \"query\": {e.Message}" : e.Message);
             }
             catch (PromQLExecutionException e)
             {

@@ -13,10 +13,17 @@ internal sealed partial class Evaluator
     private readonly long _defaultIntervalMs;
     private readonly CancellationToken _ct;
     private readonly Dictionary<VectorSelector, List<MemSeries>> _selected = new(ReferenceEqualityComparer.Instance);
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private readonly TimeSpan _timeout;
     private long _samples;
+    private int _checks;
 
-    public Evaluator(SeriesStore store, PromQLEngineOptions options, CancellationToken ct)
+    public Evaluator(SeriesStore store, PromQLEngineOptions options, CancellationToken ct, TimeProvider time, long started, TimeSpan timeout)
     {
+        _time = time;
+        _started = started;
+        _timeout = timeout;
         _store = store;
         _lookbackMs = (long)options.LookbackDelta.TotalMilliseconds;
         _maxSamples = options.MaxSamples;
@@ -33,9 +40,19 @@ internal sealed partial class Evaluator
         }
     }
 
-    public QueryValue Eval(Expr e, long t)
+    /// <summary>Throws on cancellation or when the query's deadline has passed.</summary>
+    private void CheckDeadline()
     {
         _ct.ThrowIfCancellationRequested();
+        if ((_checks++ & 63) == 0 && _time.GetElapsedTime(_started) >= _timeout)
+        {
+            throw new PromQLTimeoutException("query timed out in query execution");
+        }
+    }
+
+    public QueryValue Eval(Expr e, long t)
+    {
+        CheckDeadline();
         switch (e)
         {
             case NumberLiteral n:
@@ -132,7 +149,7 @@ internal sealed partial class Evaluator
                 result.Add(new SeriesPoints(s.Labels, pts));
             }
         }
-        _ct.ThrowIfCancellationRequested();
+        CheckDeadline();
         return result;
     }
 
@@ -146,11 +163,15 @@ internal sealed partial class Evaluator
         {
             start += step;
         }
+        if (end >= start)
+        {
+            // A runaway subquery (x[30d:1ms]) fails at once instead of grinding through the sample budget.
+            Count(((end - start) / step) + 1);
+        }
         var bySeries = new Dictionary<Labels, SeriesPoints>();
         var order = new List<SeriesPoints>();
         for (long ts = start; ts <= end; ts += step)
         {
-            Count(1);
             var v = Eval(sq.Inner, ts);
             if (v is ScalarValue s)
             {

@@ -34,11 +34,13 @@ public sealed class PromQLEngine(PromQLEngineOptions? options = null, TimeProvid
     public static ValueType Validate(string query) => Parser.Parse(query).Type;
 
     /// <summary>Evaluates a query at one instant (ms since the epoch).</summary>
-    public QueryValue Instant(SeriesStore store, string query, long timeMs, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <param name="startedTimestamp">When the request started (<see cref="TimeProvider.GetTimestamp"/>); the timeout counts from it.</param>
+    public QueryValue Instant(SeriesStore store, string query, long timeMs, TimeSpan? timeout = null, CancellationToken cancellationToken = default, long? startedTimestamp = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        long started = startedTimestamp ?? _time.GetTimestamp();
         var expr = Parser.Parse(query);
-        return Run(store, timeout, cancellationToken, ev =>
+        return Run(store, timeout, started, cancellationToken, ev =>
         {
             var v = ev.Eval(expr, timeMs);
             if (v is VectorValue vec)
@@ -54,19 +56,20 @@ public sealed class PromQLEngine(PromQLEngineOptions? options = null, TimeProvid
     }
 
     /// <summary>Evaluates a query over [start, end] every step (all in ms).</summary>
-    public MatrixValue Range(SeriesStore store, string query, long startMs, long endMs, long stepMs, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public MatrixValue Range(SeriesStore store, string query, long startMs, long endMs, long stepMs, TimeSpan? timeout = null, CancellationToken cancellationToken = default, long? startedTimestamp = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        long started = startedTimestamp ?? _time.GetTimestamp();
         var expr = Parser.Parse(query);
         if (expr.Type is not (ValueType.Scalar or ValueType.Vector))
         {
-            throw new PromQLParseException($"invalid expression type \"{expr.Type.Name()}\" for range query, must be Scalar or instant Vector");
+            throw new PromQLParseException($"invalid expression type \"{expr.Type.Name()}\" for range query, must be Scalar or instant Vector", isQueryParameterError: false);
         }
         if (stepMs <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(stepMs));
         }
-        return (MatrixValue)Run(store, timeout, cancellationToken, ev =>
+        return (MatrixValue)Run(store, timeout, started, cancellationToken, ev =>
         {
             var bySeries = new Dictionary<Labels, SeriesPoints>();
             var order = new List<SeriesPoints>();
@@ -102,12 +105,12 @@ public sealed class PromQLEngine(PromQLEngineOptions? options = null, TimeProvid
         });
     }
 
-    private QueryValue Run(SeriesStore store, TimeSpan? timeout, CancellationToken ct, Func<Evaluator, QueryValue> body)
+    private QueryValue Run(SeriesStore store, TimeSpan? timeout, long started, CancellationToken ct, Func<Evaluator, QueryValue> body)
     {
         var limit = timeout is { } t && t > TimeSpan.Zero && t < _options.Timeout ? t : _options.Timeout;
         using var cts = new CancellationTokenSource(limit, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cts.Token, ct);
-        var ev = new Evaluator(store, _options, linked.Token);
+        var ev = new Evaluator(store, _options, linked.Token, _time, started, limit);
         try
         {
             return body(ev);

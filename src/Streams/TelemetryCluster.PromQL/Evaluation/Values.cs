@@ -49,7 +49,11 @@ internal static class ValueTypeNames
 }
 
 /// <summary>A syntax or type error in a query (HTTP 400 bad_data).</summary>
-public sealed class PromQLParseException(string message) : Exception(message);
+public sealed class PromQLParseException(string message, bool isQueryParameterError = true) : Exception(message)
+{
+    /// <summary>False for errors Prometheus reports without the `invalid parameter "query"` prefix.</summary>
+    public bool IsQueryParameterError { get; } = isQueryParameterError;
+}
 
 /// <summary>A query that cannot be executed (HTTP 422 execution).</summary>
 public sealed class PromQLExecutionException(string message) : Exception(message);

@@ -73,7 +73,37 @@ internal sealed class Parser
 
     private Token Next() => _tokens[_pos++];
 
-    private PromQLParseException Err(string msg) => Error(_input, Cur.Pos, msg);
+    private PromQLParseException Err(string msg)
+    {
+        if (Cur.Kind == Tok.Eof)
+        {
+            // Like Prometheus' lexer: an open bracket at the end of input is the error to report.
+            var open = OpenAtEnd();
+            if (open is not null)
+            {
+                msg = open;
+            }
+        }
+        return Error(_input, Cur.Pos, msg);
+    }
+
+    private string? OpenAtEnd()
+    {
+        int parens = 0, brackets = 0, braces = 0;
+        foreach (var t in _tokens)
+        {
+            switch (t.Kind)
+            {
+                case Tok.LParen: parens++; break;
+                case Tok.RParen: parens--; break;
+                case Tok.LBracket: brackets++; break;
+                case Tok.RBracket: brackets--; break;
+                case Tok.LBrace: braces++; break;
+                case Tok.RBrace: braces--; break;
+            }
+        }
+        return braces > 0 ? "unexpected end of input inside braces" : brackets > 0 ? "unclosed left bracket" : parens > 0 ? "unclosed left parenthesis" : null;
+    }
 
     private PromQLParseException Err(int pos, string msg) => Error(_input, pos, msg);
 
