@@ -119,8 +119,11 @@ public sealed class ApiTests(PrometheusOracle oracle)
             Assert.Equal(pj.RootElement.GetProperty("errorType").GetString(), oj.RootElement.GetProperty("errorType").GetString());
             var pe = pj.RootElement.GetProperty("error").GetString()!;
             var oe = oj.RootElement.GetProperty("error").GetString()!;
-            // Same parameter named first in the message.
-            Assert.Equal(pe.Split(':')[0], oe.Split(':')[0]);
+            // Same parameter named first in the message (a timeout's stage wording varies in Prometheus).
+            if (pc != 503)
+            {
+                Assert.Equal(pe.Split(':')[0], oe.Split(':')[0]);
+            }
         }
     }
 

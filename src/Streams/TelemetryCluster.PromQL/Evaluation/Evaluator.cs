@@ -46,7 +46,7 @@ internal sealed partial class Evaluator
         _ct.ThrowIfCancellationRequested();
         if ((_checks++ & 63) == 0 && _time.GetElapsedTime(_started) >= _timeout)
         {
-            throw new PromQLTimeoutException("query timed out in query execution");
+            throw new PromQLTimeoutException("query timed out in expression evaluation");
         }
     }
 
@@ -376,6 +376,11 @@ internal sealed partial class Evaluator
     private static List<Sample> VectorBinop(BinaryExpr b, List<Sample> lhs, List<Sample> rhs, long t)
     {
         var m = b.Matching!;
+        if (lhs.Count == 0 || rhs.Count == 0)
+        {
+            // Nothing can match; like Prometheus, no duplicate check on the other side.
+            return [];
+        }
         if (m.Card == Cardinality.OneToMany)
         {
             (lhs, rhs) = (rhs, lhs);

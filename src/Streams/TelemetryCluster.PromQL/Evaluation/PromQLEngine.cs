@@ -117,7 +117,7 @@ public sealed class PromQLEngine(PromQLEngineOptions? options = null, TimeProvid
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw new PromQLTimeoutException("query timed out in query execution");
+            throw new PromQLTimeoutException("query timed out in expression evaluation");
         }
     }
 }

@@ -30,6 +30,7 @@ internal static class Lexer
     {
         var tokens = new List<Token>();
         int i = 0;
+        int bracketDepth = 0;
         while (true)
         {
             while (i < input.Length)
@@ -64,8 +65,8 @@ internal static class Lexer
                 case ')': tokens.Add(new Token(Tok.RParen, ")", i++)); continue;
                 case '{': tokens.Add(new Token(Tok.LBrace, "{", i++)); continue;
                 case '}': tokens.Add(new Token(Tok.RBrace, "}", i++)); continue;
-                case '[': tokens.Add(new Token(Tok.LBracket, "[", i++)); continue;
-                case ']': tokens.Add(new Token(Tok.RBracket, "]", i++)); continue;
+                case '[': tokens.Add(new Token(Tok.LBracket, "[", i++)); bracketDepth++; continue;
+                case ']': tokens.Add(new Token(Tok.RBracket, "]", i++)); bracketDepth--; continue;
                 case ',': tokens.Add(new Token(Tok.Comma, ",", i++)); continue;
                 case '+' or '-' or '*' or '/' or '%' or '^':
                     tokens.Add(new Token(Tok.Op, ch.ToString(), i++));
@@ -114,7 +115,8 @@ internal static class Lexer
                 case '"' or '\'' or '`':
                     tokens.Add(new Token(Tok.String, ReadString(input, ref i), start));
                     continue;
-                case ':':
+                case ':' when bracketDepth > 0:
+                    // Subquery separator; outside brackets ':' starts a metric name (recording rule style).
                     tokens.Add(new Token(Tok.Colon, ":", i++));
                     continue;
             }
@@ -176,6 +178,7 @@ internal static class Lexer
         int j = i;
         bool isDuration = false;
         long totalMs = 0;
+        int durationEnd = i;
         while (j < input.Length && char.IsAsciiDigit(input[j]))
         {
             int ds = j;
@@ -220,7 +223,17 @@ internal static class Lexer
                 throw Parser.Error(input, start, "duration out of range");
             }
             j += ulen;
+            durationEnd = j;
             isDuration = true;
+        }
+        if (isDuration && j != durationEnd)
+        {
+            int end = j;
+            while (end < input.Length && (IsIdentChar(input[end]) && input[end] != ':'))
+            {
+                end++;
+            }
+            throw Parser.Error(input, start, $"bad duration syntax: \"{input[start..end]}\"");
         }
         if (isDuration && (j >= input.Length || input[j] == ':' || (!IsIdentChar(input[j]) && input[j] != '.')))
         {
@@ -240,9 +253,9 @@ internal static class Lexer
             }
             var hex = input[(i + 2)..j];
             i = j;
-            if (!ulong.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hv))
+            if (!long.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hv) || hv < 0)
             {
-                return new Token(Tok.Number, input[start..j], start, double.PositiveInfinity);
+                throw Parser.Error(input, start, $"error parsing number: strconv.ParseFloat: parsing \"{input[start..j]}\": invalid syntax");
             }
             return new Token(Tok.Number, input[start..j], start, hv);
         }
@@ -286,8 +299,17 @@ internal static class Lexer
         }
         var text = input[start..j];
         i = j;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+        if (text.Length > 1 && text[0] == '0' && text.All(c => c is >= '0' and <= '7'))
         {
+            // Go's ParseInt(s, 0, 64), which Prometheus tries first: a leading 0 means octal.
+            return new Token(Tok.Number, text, start, Convert.ToInt64(text, 8));
+        }
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || double.IsInfinity(v))
+        {
+            if (double.IsInfinity(v))
+            {
+                throw Parser.Error(input, start, $"error parsing number: strconv.ParseFloat: parsing \"{text}\": value out of range");
+            }
             throw Parser.Error(input, start, $"bad number syntax: \"{text}\"");
         }
         return new Token(Tok.Number, text, start, v);

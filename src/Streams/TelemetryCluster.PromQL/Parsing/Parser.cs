@@ -19,11 +19,6 @@ internal sealed class Parser
         ["count_values"] = AggOp.CountValues,
     };
 
-    private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset", "atan2",
-    };
-
     private readonly string _input;
     private readonly List<Token> _tokens;
     private int _pos;
@@ -507,7 +502,8 @@ internal sealed class Parser
             }
             return ParseCall(fn, t.Pos);
         }
-        if (Keywords.Contains(t.Text) || AggOps.ContainsKey(t.Text))
+        // Prometheus accepts most keywords (sum, by, offset, and, …) as metric names in this position.
+        if (t.Text.ToLowerInvariant() is "bool" or "ignoring" or "group_left" or "group_right")
         {
             _pos--;
             throw Unexpected("");
