@@ -109,6 +109,14 @@ internal sealed class Dataset
             Add(L("kube_pod_container_resource_limits", "namespace", "default", "pod", pod, "resource", "memory"), _ => 268_435_456);
             Add(L("kube_pod_container_resource_limits", "namespace", "default", "pod", pod, "resource", "cpu"), _ => 0.5);
         }
+        // The example ScaledObject's inputs: three members' own counters, working set and memory limit.
+        foreach (var member in new[] { "telemetry-cluster-0", "telemetry-cluster-1", "telemetry-cluster-2" })
+        {
+            Add(L("otelcol_receiver_accepted_spans_total", "receiver", "otlp", "transport", "grpc", "pod", member), Counter(rnd, 200_000, 600_000, [], 1));
+            Add(L("otelcol_receiver_accepted_log_records_total", "receiver", "otlp", "transport", "http", "pod", member), Counter(rnd, 10_000, 90_000, [], 1));
+            Add(L("container_memory_working_set_bytes", "namespace", "default", "pod", member, "container", "telemetry-cluster"), i => 300_000_000 + (i * 1_000_000.0) + (rnd.Next(0, 1000) * 1000));
+            Add(L("kube_pod_container_resource_limits", "namespace", "default", "pod", member, "container", "telemetry-cluster", "resource", "memory", "unit", "byte"), _ => 1_073_741_824);
+        }
         // Irregular timestamps (7s, then 11s spacing, and one sample a millisecond past a minute boundary).
         var irregular = new List<(long, double)>();
         long t = T0 + 7000;
