@@ -16,6 +16,7 @@ public sealed class Labels : IEquatable<Labels>, IComparable<Labels>
 
     private readonly Label[] _labels;
     private readonly int _hash;
+    private Labels? _withoutName;
 
     private Labels(Label[] labels, bool sorted)
     {
@@ -100,6 +101,12 @@ public sealed class Labels : IEquatable<Labels>, IComparable<Labels>
 
     /// <summary>This set without __name__ (returns this instance when it has none).</summary>
     public Labels WithoutName()
+    {
+        // Cached: functions and arithmetic drop the name of the same series at every step of a range query.
+        return _withoutName ??= ComputeWithoutName();
+    }
+
+    private Labels ComputeWithoutName()
     {
         if (!Has(MetricName))
         {

@@ -179,6 +179,8 @@ internal static class Lexer
         bool isDuration = false;
         long totalMs = 0;
         int durationEnd = i;
+        int lastUnitRank = int.MaxValue;
+        bool badOrder = false;
         while (j < input.Length && char.IsAsciiDigit(input[j]))
         {
             int ds = j;
@@ -222,6 +224,22 @@ internal static class Lexer
             {
                 throw Parser.Error(input, start, "duration out of range");
             }
+            // Units must appear at most once, largest first (y w d h m s ms).
+            int rank = unitMs switch
+            {
+                1 => 0,
+                1000L => 1,
+                60_000L => 2,
+                3_600_000L => 3,
+                86_400_000L => 4,
+                7 * 86_400_000L => 5,
+                _ => 6,
+            };
+            if (rank >= lastUnitRank)
+            {
+                badOrder = true;
+            }
+            lastUnitRank = rank;
             j += ulen;
             durationEnd = j;
             isDuration = true;
@@ -234,6 +252,10 @@ internal static class Lexer
                 end++;
             }
             throw Parser.Error(input, start, $"bad duration syntax: \"{input[start..end]}\"");
+        }
+        if (isDuration && badOrder)
+        {
+            throw Parser.Error(input, start, $"not a valid duration string: \"{input[start..j]}\"");
         }
         if (isDuration && (j >= input.Length || input[j] == ':' || (!IsIdentChar(input[j]) && input[j] != '.')))
         {

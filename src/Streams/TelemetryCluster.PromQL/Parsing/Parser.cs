@@ -416,20 +416,15 @@ internal sealed class Parser
             {
                 int pos = Cur.Pos;
                 _pos++;
-                bool neg = false;
                 if (IsOp("-"))
                 {
                     throw Err("negative offset is disabled, use --enable-feature=promql-negative-offset");
-                }
-                if (IsOp("+"))
-                {
-                    _pos++;
                 }
                 if (Cur.Kind != Tok.Duration)
                 {
                     throw Unexpected("offset, expected duration");
                 }
-                long off = Next().DurationMs * (neg ? -1 : 1);
+                long off = Next().DurationMs;
                 switch (e)
                 {
                     case VectorSelector v when v.OffsetMs == 0:
