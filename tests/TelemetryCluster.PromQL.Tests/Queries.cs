@@ -260,6 +260,10 @@ internal static class Queries
         "min_over_time(temperature_celsius{room=\"b\"}[1h])",
         "bottomk(2, temperature_celsius)",
         "count(temperature_celsius > -100)",
+        "rate(http_requests_total[5m] offset -10m)",
+        "memory_usage_bytes offset -5m",
+        "absent(nonexistent{job=\"x\",job!=\"y\"})",
+        "label_replace(memory_usage_bytes, \"foo\", \"bar-$01-${2}x\", \"job\", \"(a)(p)i\")",
         // Execution errors (422 from both).
         "label_replace(up, \"1bad\", \"\", \"\", \"\")",
         "rate({__name__=~\"memory_usage_bytes|up\"}[5m])",

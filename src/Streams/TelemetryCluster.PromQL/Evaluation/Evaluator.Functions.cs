@@ -186,17 +186,22 @@ internal sealed partial class Evaluator
         {
             return Labels.Empty;
         }
+        // Labels fixed by exactly one equality matcher; a label with any other matcher on it is left out.
         var d = new Dictionary<string, string>(StringComparer.Ordinal);
         var repeated = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in vs.Matchers)
         {
-            if (m.Type == MatcherType.Equal && m.Name != Labels.MetricName)
+            if (m.Name == Labels.MetricName)
             {
-                if (d.ContainsKey(m.Name))
-                {
-                    repeated.Add(m.Name);
-                }
+                continue;
+            }
+            if (m.Type == MatcherType.Equal && !d.ContainsKey(m.Name))
+            {
                 d[m.Name] = m.Value;
+            }
+            else
+            {
+                repeated.Add(m.Name);
             }
         }
         foreach (var r in repeated)
@@ -327,9 +332,9 @@ internal sealed partial class Evaluator
         Regex re;
         try
         {
-            re = new Regex(@"\A(?:" + pattern + @")\z", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            re = new Regex(@"\A(?:" + pattern + @")\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, TimeSpan.FromSeconds(1));
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             throw new PromQLExecutionException($"invalid regular expression in label_replace(): {pattern}");
         }
@@ -405,14 +410,15 @@ internal sealed partial class Evaluator
                 name = template[(i + 1)..j];
                 next = j;
             }
-            if (int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var idx))
+            // Go: a name of digits without a leading zero is a group number; otherwise a group name.
+            if ((name == "0" || name[0] != '0') && name.Length <= 8 && int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var idx))
             {
                 if (idx < m.Groups.Count && m.Groups[idx].Success && re.GroupNumberFromName(idx.ToString(System.Globalization.CultureInfo.InvariantCulture)) == idx)
                 {
                     sb.Append(m.Groups[idx].Value);
                 }
             }
-            else if (re.GroupNumberFromName(name) >= 0 && m.Groups[name].Success)
+            else if (!name.All(char.IsAsciiDigit) && re.GroupNumberFromName(name) >= 0 && m.Groups[name].Success)
             {
                 sb.Append(m.Groups[name].Value);
             }

@@ -416,15 +416,22 @@ internal sealed class Parser
             {
                 int pos = Cur.Pos;
                 _pos++;
+                // Debian's 2.42 accepts negative offsets (looking ahead of the evaluation time).
+                bool negative = false;
                 if (IsOp("-"))
                 {
-                    throw Err("negative offset is disabled, use --enable-feature=promql-negative-offset");
+                    negative = true;
+                    _pos++;
                 }
                 if (Cur.Kind != Tok.Duration)
                 {
                     throw Unexpected("offset, expected duration");
                 }
-                long off = Next().DurationMs;
+                if (Cur.DurationMs == 0)
+                {
+                    throw Err("duration must be greater than 0");
+                }
+                long off = negative ? -Next().DurationMs : Next().DurationMs;
                 switch (e)
                 {
                     case VectorSelector v when v.OffsetMs == 0:
