@@ -23,6 +23,9 @@ public sealed class DifferentialTests(PrometheusOracle oracle)
     [MemberData(nameof(AllQueries))]
     public async Task Instant_and_range_results_equal_prometheus(string query)
     {
+        // "AT<seconds after T0>" in a query is an @ timestamp relative to the data set.
+        query = System.Text.RegularExpressions.Regex.Replace(query, @"AT([0-9.]+)", m =>
+            ((oracle.T0 / 1000.0) + double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToString("0.###", CultureInfo.InvariantCulture));
         foreach (var off in InstantOffsets)
         {
             var time = ((oracle.T0 / 1000.0) + off).ToString("0.###", CultureInfo.InvariantCulture);

@@ -264,6 +264,17 @@ internal static class Queries
         "memory_usage_bytes offset -5m",
         "absent(nonexistent{job=\"x\",job!=\"y\"})",
         "label_replace(memory_usage_bytes, \"foo\", \"bar-$01-${2}x\", \"job\", \"(a)(p)i\")",
+        // The @ modifier.
+        "memory_usage_bytes @ start()",
+        "memory_usage_bytes @ end()",
+        "rate(http_requests_total[5m] @ end())",
+        "http_requests_total @ AT1230",
+        "http_requests_total @ AT1230 offset 5m",
+        "http_requests_total offset 5m @ AT1230",
+        "sum(rate(http_requests_total[1m] @ AT600))",
+        "max_over_time(memory_usage_bytes[10m:1m] @ AT1800)",
+        "timestamp(memory_usage_bytes @ AT607.5)",
+        "memory_usage_bytes - memory_usage_bytes @ start()",
         // Execution errors (422 from both).
         "label_replace(up, \"1bad\", \"\", \"\", \"\")",
         "rate({__name__=~\"memory_usage_bytes|up\"}[5m])",

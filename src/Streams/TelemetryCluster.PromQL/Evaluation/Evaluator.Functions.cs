@@ -461,17 +461,20 @@ internal sealed partial class Evaluator
     {
         var arg = Unwrap(c.Args[matrixArg]);
         long rangeMs, offsetMs;
+        AtModifier? at;
         VectorSelector? vs = null;
         switch (arg)
         {
             case MatrixSelector ms:
                 rangeMs = ms.RangeMs;
                 offsetMs = ms.Selector.OffsetMs;
+                at = ms.Selector.At;
                 vs = ms.Selector;
                 break;
             case SubqueryExpr sq:
                 rangeMs = sq.RangeMs;
                 offsetMs = sq.OffsetMs;
+                at = sq.At;
                 break;
             default:
                 throw new PromQLExecutionException("expected range vector argument");
@@ -500,7 +503,7 @@ internal sealed partial class Evaluator
             }
         }
         var matrix = ((MatrixValue)Eval(arg, t)).Series;
-        long rangeEnd = t - offsetMs;
+        long rangeEnd = Base(at, t) - offsetMs;
         long rangeStart = rangeEnd - rangeMs;
         if (name == "absent_over_time")
         {

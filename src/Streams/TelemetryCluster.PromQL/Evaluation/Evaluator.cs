@@ -19,6 +19,18 @@ internal sealed partial class Evaluator
     private long _samples;
     private int _checks;
 
+    /// <summary>start() and end() of the @ modifier: the range query's bounds (both the eval time for instant queries).</summary>
+    public long QueryStart { get; init; }
+
+    public long QueryEnd { get; init; }
+
+    private long Base(AtModifier? at, long t) => at is null ? t : at.Kind switch
+    {
+        AtKind.Fixed => at.Ms,
+        AtKind.Start => QueryStart,
+        _ => QueryEnd,
+    };
+
     public Evaluator(SeriesStore store, PromQLEngineOptions options, CancellationToken ct, TimeProvider time, long started, TimeSpan timeout)
     {
         _time = time;
@@ -64,7 +76,10 @@ internal sealed partial class Evaluator
             case VectorSelector vs:
                 return new VectorValue(SelectInstant(vs, t));
             case MatrixSelector ms:
-                return new MatrixValue(SelectRange(ms.Selector, t - ms.Selector.OffsetMs - ms.RangeMs, t - ms.Selector.OffsetMs));
+                {
+                    long end = Base(ms.Selector.At, t) - ms.Selector.OffsetMs;
+                    return new MatrixValue(SelectRange(ms.Selector, end - ms.RangeMs, end));
+                }
             case SubqueryExpr sq:
                 return new MatrixValue(EvalSubquery(sq, t));
             case UnaryExpr u:
@@ -122,7 +137,7 @@ internal sealed partial class Evaluator
 
     private List<Sample> SelectInstant(VectorSelector vs, long t)
     {
-        long refT = t - vs.OffsetMs;
+        long refT = Base(vs.At, t) - vs.OffsetMs;
         var series = Select(vs);
         var result = new List<Sample>(series.Count);
         foreach (var s in series)
@@ -156,7 +171,7 @@ internal sealed partial class Evaluator
     private List<SeriesPoints> EvalSubquery(SubqueryExpr sq, long t)
     {
         long step = sq.StepMs > 0 ? sq.StepMs : _defaultIntervalMs;
-        long end = t - sq.OffsetMs;
+        long end = Base(sq.At, t) - sq.OffsetMs;
         long from = end - sq.RangeMs;
         long start = step * (from / step);
         if (start < from)

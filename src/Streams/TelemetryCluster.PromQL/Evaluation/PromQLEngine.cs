@@ -40,7 +40,7 @@ public sealed class PromQLEngine(PromQLEngineOptions? options = null, TimeProvid
         ArgumentNullException.ThrowIfNull(store);
         long started = startedTimestamp ?? _time.GetTimestamp();
         var expr = Parser.Parse(query);
-        return Run(store, timeout, started, cancellationToken, ev =>
+        return Run(store, timeout, started, timeMs, timeMs, cancellationToken, ev =>
         {
             var v = ev.Eval(expr, timeMs);
             if (v is VectorValue vec)
@@ -69,7 +69,7 @@ public sealed class PromQLEngine(PromQLEngineOptions? options = null, TimeProvid
         {
             throw new ArgumentOutOfRangeException(nameof(stepMs));
         }
-        return (MatrixValue)Run(store, timeout, started, cancellationToken, ev =>
+        return (MatrixValue)Run(store, timeout, started, startMs, endMs, cancellationToken, ev =>
         {
             var bySeries = new Dictionary<Labels, SeriesPoints>();
             var order = new List<SeriesPoints>();
@@ -105,12 +105,12 @@ public sealed class PromQLEngine(PromQLEngineOptions? options = null, TimeProvid
         });
     }
 
-    private QueryValue Run(SeriesStore store, TimeSpan? timeout, long started, CancellationToken ct, Func<Evaluator, QueryValue> body)
+    private QueryValue Run(SeriesStore store, TimeSpan? timeout, long started, long queryStart, long queryEnd, CancellationToken ct, Func<Evaluator, QueryValue> body)
     {
         var limit = timeout is { } t && t > TimeSpan.Zero && t < _options.Timeout ? t : _options.Timeout;
         using var cts = new CancellationTokenSource(limit, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cts.Token, ct);
-        var ev = new Evaluator(store, _options, linked.Token, _time, started, limit);
+        var ev = new Evaluator(store, _options, linked.Token, _time, started, limit) { QueryStart = queryStart, QueryEnd = queryEnd };
         try
         {
             return body(ev);

@@ -64,6 +64,16 @@ internal static class RegexCache
     }
 }
 
+/// <summary>The @ modifier: a fixed time (ms) or the range query's start()/end().</summary>
+internal enum AtKind
+{
+    Fixed,
+    Start,
+    End,
+}
+
+internal sealed record AtModifier(AtKind Kind, long Ms);
+
 internal abstract class Expr
 {
     public abstract ValueType Type { get; }
@@ -91,6 +101,8 @@ internal sealed class VectorSelector(string? name, List<Matcher> matchers) : Exp
 
     public long OffsetMs { get; set; }
 
+    public AtModifier? At { get; set; }
+
     public override ValueType Type => ValueType.Vector;
 }
 
@@ -113,6 +125,8 @@ internal sealed class SubqueryExpr(Expr inner, long rangeMs, long stepMs) : Expr
     public long StepMs { get; } = stepMs;
 
     public long OffsetMs { get; set; }
+
+    public AtModifier? At { get; set; }
 
     public override ValueType Type => ValueType.Matrix;
 }

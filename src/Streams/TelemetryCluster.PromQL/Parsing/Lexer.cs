@@ -19,6 +19,7 @@ internal enum Tok
     Comma,
     Colon,
     Op,
+    At,
 }
 
 internal readonly record struct Token(Tok Kind, string Text, int Pos, double Number = 0, long DurationMs = 0);
@@ -68,6 +69,7 @@ internal static class Lexer
                 case '[': tokens.Add(new Token(Tok.LBracket, "[", i++)); bracketDepth++; continue;
                 case ']': tokens.Add(new Token(Tok.RBracket, "]", i++)); bracketDepth--; continue;
                 case ',': tokens.Add(new Token(Tok.Comma, ",", i++)); continue;
+                case '@': tokens.Add(new Token(Tok.At, "@", i++)); continue;
                 case '+' or '-' or '*' or '/' or '%' or '^':
                     tokens.Add(new Token(Tok.Op, ch.ToString(), i++));
                     continue;

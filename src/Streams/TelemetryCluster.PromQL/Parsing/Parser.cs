@@ -402,13 +402,40 @@ internal sealed class Parser
                     }
                     if (vs.OffsetMs != 0)
                     {
-                        throw Err(pos, "unexpected \"[\" in range selector after offset");
+                        throw Err(pos, "no offset modifiers allowed before range");
+                    }
+                    if (vs.At is not null)
+                    {
+                        throw Err(pos, "no @ modifiers allowed before range");
                     }
                     if (range == 0)
                     {
                         throw Err(pos, "duration must be greater than 0");
                     }
                     e = new MatrixSelector(vs, range);
+                }
+                continue;
+            }
+            if (Cur.Kind == Tok.At)
+            {
+                int pos = Cur.Pos;
+                _pos++;
+                var at = ParseAt();
+                switch (e)
+                {
+                    case VectorSelector v when v.At is null:
+                        v.At = at;
+                        break;
+                    case MatrixSelector m when m.Selector.At is null:
+                        m.Selector.At = at;
+                        break;
+                    case SubqueryExpr s when s.At is null:
+                        s.At = at;
+                        break;
+                    case VectorSelector or MatrixSelector or SubqueryExpr:
+                        throw Err(pos, "@ <timestamp> may not be set multiple times");
+                    default:
+                        throw Err(pos, "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery");
                 }
                 continue;
             }
@@ -452,6 +479,33 @@ internal sealed class Parser
             }
             return e;
         }
+    }
+
+    private AtModifier ParseAt()
+    {
+        if (Cur.Kind == Tok.Ident && Cur.Text is "start" or "end" && _tokens[_pos + 1].Kind == Tok.LParen && _tokens[_pos + 2].Kind == Tok.RParen)
+        {
+            var kind = Cur.Text == "start" ? AtKind.Start : AtKind.End;
+            _pos += 3;
+            return new AtModifier(kind, 0);
+        }
+        double sign = 1;
+        if (IsOp("-") || IsOp("+"))
+        {
+            sign = Cur.Text == "-" ? -1 : 1;
+            _pos++;
+        }
+        if (Cur.Kind != Tok.Number)
+        {
+            throw Unexpected("@, expected timestamp");
+        }
+        double v = sign * Next().Number;
+        double ms = Math.Round(v * 1000);
+        if (double.IsNaN(v) || double.IsInfinity(v) || ms > long.MaxValue / 2 || ms < long.MinValue / 2)
+        {
+            throw Err($"timestamp out of bounds for @ modifier: {GoFloat.Format(v, 'f')}");
+        }
+        return new AtModifier(AtKind.Fixed, (long)ms);
     }
 
     private Expr ParsePrimary()
