@@ -153,6 +153,26 @@ public sealed class BadInputTests(PrometheusOracle oracle)
                 {
                     failures.Add($"{m}: {d}");
                 }
+                // And as a range query.
+                var range = "/api/v1/query_range?query=" + Uri.EscapeDataString(m) + "&start=" + ((oracle.T0 / 1000) - 120) + "&end=" + ((oracle.T0 / 1000) + 3960) + "&step=60";
+                using var pr = await oracle.Http.GetAsync(oracle.PrometheusUrl + range);
+                using var or = await oracle.Http.GetAsync(oracle.OurUrl + range);
+                var prb = await pr.Content.ReadAsStringAsync();
+                var orb = await or.Content.ReadAsStringAsync();
+                if (pr.StatusCode != or.StatusCode)
+                {
+                    failures.Add($"range {m}: ours {(int)or.StatusCode} vs {(int)pr.StatusCode}: {orb} / {prb}");
+                }
+                else if (pr.IsSuccessStatusCode)
+                {
+                    using var prj = JsonDocument.Parse(prb);
+                    using var orj = JsonDocument.Parse(orb);
+                    var rd = ResultComparer.Diff(prj.RootElement.GetProperty("data"), orj.RootElement.GetProperty("data"));
+                    if (rd is not null)
+                    {
+                        failures.Add($"range {m}: {rd}");
+                    }
+                }
             }
         }
         Assert.True(failures.Count == 0, failures.Count + " differences:\n" + string.Join("\n", failures));
