@@ -177,6 +177,21 @@ public sealed class ApiTests(PrometheusOracle oracle)
     }
 
     [Fact]
+    public async Task Gzip_is_used_when_the_client_accepts_it()
+    {
+        var url = oracle.OurUrl + "/api/v1/query?query=http_requests_total&time=" + T(1230);
+        using var req = new HttpRequestMessage(HttpMethod.Get, url);
+        req.Headers.AcceptEncoding.ParseAdd("gzip");
+        using var r = await oracle.Http.SendAsync(req);
+        Assert.Equal("gzip", Assert.Single(r.Content.Headers.ContentEncoding));
+        await using var unzip = new System.IO.Compression.GZipStream(await r.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        using var j = await JsonDocument.ParseAsync(unzip);
+        Assert.Equal(4, j.RootElement.GetProperty("data").GetProperty("result").GetArrayLength());
+        using var plain = await oracle.Http.GetAsync(url);
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+    }
+
+    [Fact]
     public async Task Buildinfo_has_the_prometheus_shape()
     {
         var (code, body) = await Get(oracle.OurUrl + "/api/v1/status/buildinfo");

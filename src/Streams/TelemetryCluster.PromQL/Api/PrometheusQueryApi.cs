@@ -393,8 +393,39 @@ public static class PrometheusQueryApi
             }
             ctx.Response.StatusCode = status;
             ctx.Response.ContentType = "application/json";
+            var payload = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            if (AcceptsGzip(ctx.Request) && buffer.Length > 512)
+            {
+                // Like Prometheus: Go clients (KEDA, promtool) send Accept-Encoding: gzip and decompress transparently.
+                using var gz = new MemoryStream();
+                using (var zip = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+                {
+                    zip.Write(payload.Span);
+                }
+                ctx.Response.Headers.ContentEncoding = "gzip";
+                ctx.Response.Headers.Vary = "Accept-Encoding";
+                ctx.Response.ContentLength = gz.Length;
+                await ctx.Response.Body.WriteAsync(gz.GetBuffer().AsMemory(0, (int)gz.Length), ctx.RequestAborted).ConfigureAwait(false);
+                return;
+            }
             ctx.Response.ContentLength = buffer.Length;
-            await ctx.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ctx.RequestAborted).ConfigureAwait(false);
+            await ctx.Response.Body.WriteAsync(payload, ctx.RequestAborted).ConfigureAwait(false);
+        }
+
+        private static bool AcceptsGzip(HttpRequest request)
+        {
+            foreach (var value in request.Headers.AcceptEncoding)
+            {
+                foreach (var part in (value ?? "").Split(','))
+                {
+                    var coding = part.Split(';')[0].Trim();
+                    if (coding.Equals("gzip", StringComparison.OrdinalIgnoreCase) && !part.Replace(" ", "", StringComparison.Ordinal).Contains("q=0", StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         private static Action<Utf8JsonWriter> ErrorBody(string type, string message) => w =>
