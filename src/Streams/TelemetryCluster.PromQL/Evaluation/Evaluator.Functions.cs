@@ -502,15 +502,18 @@ internal sealed partial class Evaluator
                 throw new PromQLExecutionException($"invalid trend factor. Expected: 0 < tf < 1, got: {GoFloat.Format(scalarArg2, 'f')}");
             }
         }
-        var matrix = ((MatrixValue)Eval(arg, t)).Series;
         long rangeEnd = Base(at, t) - offsetMs;
         long rangeStart = rangeEnd - rangeMs;
         if (name == "absent_over_time")
         {
-            return new VectorValue(matrix.Count > 0 ? [] : [new Sample(AbsentLabels(vs), t, 1)]);
+            return new VectorValue(((MatrixValue)Eval(arg, t)).Series.Count > 0 ? [] : [new Sample(AbsentLabels(vs), t, 1)]);
         }
-        var result = new List<Sample>(matrix.Count);
-        foreach (var s in matrix)
+        // Plain range selectors stream each series' window through one reused buffer (no matrix per step).
+        IEnumerable<(Labels Metric, List<Point> Points)> windows = arg is MatrixSelector sel
+            ? Windows(sel.Selector, rangeStart, rangeEnd)
+            : ((MatrixValue)Eval(arg, t)).Series.Select(sp => (sp.Metric, sp.Points));
+        var result = new List<Sample>();
+        foreach (var s in windows)
         {
             var pts = s.Points;
             if (pts.Count == 0)

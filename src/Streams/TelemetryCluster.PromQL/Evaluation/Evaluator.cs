@@ -13,6 +13,8 @@ internal sealed partial class Evaluator
     private readonly long _defaultIntervalMs;
     private readonly CancellationToken _ct;
     private readonly Dictionary<VectorSelector, List<MemSeries>> _selected = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SubqueryExpr, Dictionary<long, QueryValue>> _subqueryCache = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<AggregateExpr, Dictionary<Labels, Labels>> _groupKeys = new(ReferenceEqualityComparer.Instance);
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly TimeSpan _timeout;
@@ -168,6 +170,23 @@ internal sealed partial class Evaluator
         return result;
     }
 
+    private readonly List<Point> _window = [];
+
+    /// <summary>Each matching series' samples in [mint, maxt], in one buffer reused from series to series.</summary>
+    private IEnumerable<(Labels Metric, List<Point> Points)> Windows(VectorSelector vs, long mint, long maxt)
+    {
+        foreach (var s in Select(vs))
+        {
+            _window.Clear();
+            if (s.CopyRange(mint, maxt, _window) > 0)
+            {
+                Count(_window.Count);
+                yield return (s.Labels, _window);
+            }
+        }
+        CheckDeadline();
+    }
+
     private List<SeriesPoints> EvalSubquery(SubqueryExpr sq, long t)
     {
         long step = sq.StepMs > 0 ? sq.StepMs : _defaultIntervalMs;
@@ -178,16 +197,40 @@ internal sealed partial class Evaluator
         {
             start += step;
         }
-        if (end >= start)
+        if (!_subqueryCache.TryGetValue(sq, out var cache))
+        {
+            cache = [];
+            _subqueryCache[sq] = cache;
+        }
+        long steps = end >= start ? ((end - start) / step) + 1 : 0;
+        if (cache.Count == 0)
         {
             // A runaway subquery (x[30d:1ms]) fails at once instead of grinding through the sample budget.
-            Count(((end - start) / step) + 1);
+            Count(steps);
+        }
+        else if (cache.Count > steps + 16)
+        {
+            // Range queries move forward: forget inner results that fell out of the window.
+            foreach (var old in cache.Keys.Where(k => k < start).ToList())
+            {
+                cache.Remove(old);
+            }
         }
         var bySeries = new Dictionary<Labels, SeriesPoints>();
         var order = new List<SeriesPoints>();
         for (long ts = start; ts <= end; ts += step)
         {
-            var v = Eval(sq.Inner, ts);
+            // The inner expression at an aligned time does not depend on the outer step: a range query's
+            // consecutive steps reuse it, as Prometheus evaluates a subquery once over the whole range.
+            if (!cache.TryGetValue(ts, out var v))
+            {
+                if (cache.Count > 0)
+                {
+                    Count(1);
+                }
+                v = Eval(sq.Inner, ts);
+                cache[ts] = v;
+            }
             if (v is ScalarValue s)
             {
                 Add(Labels.Empty, ts, s.V);
@@ -566,7 +609,28 @@ internal sealed partial class Evaluator
             {
                 metric = metric.With(valueLabel!, GoFloat.Format(s.V, 'f'));
             }
-            var key = a.Without ? metric.Drop(grouping, alsoName: true) : metric.Keep(grouping);
+            Labels key;
+            if (a.Op == AggOp.CountValues)
+            {
+                key = a.Without ? metric.Drop(grouping, alsoName: true) : metric.Keep(grouping);
+            }
+            else
+            {
+                // The same series gets the same group at every step: keep its grouping labels.
+                if (!_groupKeys.TryGetValue(a, out var keys))
+                {
+                    keys = [];
+                    _groupKeys[a] = keys;
+                }
+                if (!keys.TryGetValue(metric, out key!))
+                {
+                    key = a.Without ? metric.Drop(grouping, alsoName: true) : metric.Keep(grouping);
+                    if (keys.Count < 100_000)
+                    {
+                        keys[metric] = key;
+                    }
+                }
+            }
             if (!groups.TryGetValue(key, out var g))
             {
                 g = new Group(key) { Value = s.V, Mean = s.V, Count = 1 };
