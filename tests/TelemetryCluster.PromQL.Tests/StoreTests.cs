@@ -165,6 +165,27 @@ public sealed class StoreTests
     }
 
     [Fact]
+    public void A_range_query_over_a_subquery_evaluates_each_inner_step_once()
+    {
+        var store = new SeriesStore(new SeriesStoreOptions { Retention = TimeSpan.FromHours(2) });
+        for (int i = 0; i < 200; i++)
+        {
+            var l = Labels.From(("__name__", "x_total"), ("instance", "i" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            for (int s = 0; s <= 240; s++)
+            {
+                store.Append(l, s * 15_000L, s * (i + 1));
+            }
+        }
+        // 281 distinct inner steps × 200 series × 5 samples ≈ 281k samples; re-evaluating the subquery's 41 steps at
+        // each of the 241 outer steps would touch ≈ 10M and hit the budget.
+        var engine = new PromQLEngine(new PromQLEngineOptions { MaxSamples = 600_000 });
+        var m = engine.Range(store, "max_over_time(sum(rate(x_total[1m]))[10m:15s])", 0, 3_600_000, 15_000);
+        var series = Assert.Single(m.Series);
+        Assert.Equal(240, series.Points.Count); // no rate at t=0 (one sample)
+        Assert.Equal(200 * 201 / 2 / 15.0, series.Points[^1].V, 9);
+    }
+
+    [Fact]
     public async Task Metadata_endpoint_serves_type_help_and_unit()
     {
         var store = new SeriesStore();
