@@ -58,7 +58,7 @@ internal static class GoMath
 }
 
 /// <summary>Go's strconv.FormatFloat(v, 'f'|'e'|'g', -1, 64) and Prometheus' sample value spelling.</summary>
-public static class GoFloat
+internal static class GoFloat
 {
     /// <summary>Prometheus' JSON sample value: 'f' when 1e-6 ≤ |v| &lt; 1e21 (or 0), else 'e'; NaN, +Inf, -Inf.</summary>
     public static string FormatSample(double v)
