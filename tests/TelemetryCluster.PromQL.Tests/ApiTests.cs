@@ -42,6 +42,22 @@ public sealed class ApiTests(PrometheusOracle oracle)
         Assert.Contains("@[", o.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("series", "--match=up")]
+    [InlineData("series", "--match={job=\"api\",__name__=~\"memory.*\"}")]
+    [InlineData("labels", "job")]
+    [InlineData("labels", "__name__")]
+    public async Task Promtool_query_series_and_labels_print_the_same(string command, string arg)
+    {
+        var promtool = Tools.Find("promtool");
+        string[] args(string url) => command == "series" ? ["query", "series", arg, url] : ["query", "labels", url, arg];
+        var p = await Tools.RunAsync(promtool, args(oracle.PrometheusUrl), TimeSpan.FromSeconds(30));
+        var o = await Tools.RunAsync(promtool, args(oracle.OurUrl), TimeSpan.FromSeconds(30));
+        Assert.Equal(0, p.Code);
+        Assert.NotEmpty(p.Stdout);
+        Assert.Equal((p.Code, p.Stdout, p.Stderr), (o.Code, o.Stdout, o.Stderr));
+    }
+
     [Fact]
     public async Task Promtool_reports_a_syntax_error_the_same_way()
     {
