@@ -266,7 +266,7 @@ public sealed class ParserOperatorTests
     [Fact]
     public void Csv_parser_delimiters_dynamic_header_and_field_count()
     {
-        var tab = RunOne("""{ type = csv_parser, header = "x|y", header_delimiter = "|", delimiter = ";" }""", "1;2");
+        var tab = RunOne("""{ type = csv_parser, header = "x|y", header_delimiter = "|", delimiter = "\t" }""", "1\t2");
         var ignore = RunOne("""{ type = csv_parser, header = "x,y", ignore_quotes = true }""", "\"a,b");
         var dynamic = new LogEntry { Body = "1;2" };
         dynamic.Attributes["hdr"] = "p;q";

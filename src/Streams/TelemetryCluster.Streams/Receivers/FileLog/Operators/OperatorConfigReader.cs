@@ -440,8 +440,8 @@ internal static class OperatorConfigReader
     {
         _ = timeout;
         var settings = ReadParserSettings(item);
-        var delimiter = item.GetOptionalString("delimiter") ?? "=";
-        var pairDelimiter = item.GetOptionalString("pair_delimiter");
+        var delimiter = VerbatimString(item, "delimiter") ?? "=";
+        var pairDelimiter = VerbatimString(item, "pair_delimiter");
         if (delimiter.Length == 0)
         {
             item.Error("delimiter", "must not be empty");
@@ -491,7 +491,7 @@ internal static class OperatorConfigReader
 
     private static char ReadChar(ComponentConfigReader item, string key, char fallback)
     {
-        var text = item.GetOptionalString(key);
+        var text = VerbatimString(item, key);
         if (text is null)
         {
             return fallback;
@@ -673,7 +673,7 @@ internal static class OperatorConfigReader
             return null;
         }
 
-        var combineWith = item.HasValue("combine_with") ? item.GetString("combine_with") : "\n";
+        var combineWith = VerbatimString(item, "combine_with") ?? "\n";
         var maxBatchSize = item.HasValue("max_batch_size") ? item.GetInt("max_batch_size", 1) : 1000;
         var maxLogSize = item.HasValue("max_log_size") ? item.GetByteSize("max_log_size") : 0;
         var period = item.HasValue("force_flush_period") ? item.GetDuration("force_flush_period") : TimeSpan.FromSeconds(5);
@@ -700,11 +700,41 @@ internal static class OperatorConfigReader
     {
         var field = RequiredField(item, "field");
         var regex = ReadRegex(item, "regex", timeout);
-        var replacement = item.GetOptionalString("replace_with") ?? string.Empty;
+        var replacement = VerbatimString(item, "replace_with") ?? string.Empty;
         return field is null || regex is null ? null : () => new RegexReplaceOperator(field, regex, replacement);
     }
 
     private static HoconValue? Raw(ComponentConfigReader reader, string key) => HoconTree.Navigate(reader.Merged.Root, key);
+
+    /// <summary>
+    /// A string exactly as written, whitespace included (Akka's <c>GetString</c> trims, which would turn
+    /// <c>combine_with = " "</c> or a tab delimiter into the empty string). Null when absent or null.
+    /// </summary>
+    private static string? VerbatimString(ComponentConfigReader reader, string key)
+    {
+        var trimmed = reader.GetOptionalString(key);
+        if (trimmed is null)
+        {
+            return null;
+        }
+
+        var raw = Raw(reader, key);
+        if (raw is not null && raw.Values.Count > 0 && raw.Values.All(v => v is HoconLiteral))
+        {
+            // The parser keeps the unquoted whitespace after a value as extra literals: drop that trailing run, but
+            // never the first literal (a quoted " " is the value itself).
+            var literals = raw.Values.Cast<HoconLiteral>().ToList();
+            var last = literals.Count - 1;
+            while (last > 0 && string.IsNullOrWhiteSpace(literals[last].Value))
+            {
+                last--;
+            }
+
+            return string.Concat(literals.Take(last + 1).Select(l => l.Value));
+        }
+
+        return trimmed;
+    }
 
     /// <summary>A config value as an entry value: maps, lists, strings (HOCON and YAML scalars are text), nil.</summary>
     private static object? ToValue(HoconValue? value)
