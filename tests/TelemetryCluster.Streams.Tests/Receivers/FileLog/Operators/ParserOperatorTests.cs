@@ -329,7 +329,7 @@ public sealed class ParserOperatorTests
         var perEntry = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)(entries.Length - 100);
 
         // The three captured strings are ~22 + ~28 + ~200 bytes; .NET's Match with its group arrays adds a few hundred.
-        Assert.True(perEntry < 900, $"regex_parser allocated {perEntry:F0} bytes per entry");
+        Assert.True(perEntry < 950, $"regex_parser allocated {perEntry:F0} bytes per entry");
         Assert.Equal("INFO3", Attr(entries[^1], "sev"));
     }
 }
