@@ -201,7 +201,7 @@ internal static class OperatorConfigReader
 
     private static Regex? ReadRegex(ComponentConfigReader reader, string key, TimeSpan timeout)
     {
-        var pattern = RequiredString(reader, key);
+        var pattern = RequiredString(reader, key) is null ? null : VerbatimString(reader, key);
         if (pattern is null)
         {
             return null;
@@ -425,7 +425,13 @@ internal static class OperatorConfigReader
             item.GetInt("cache.size", 0);
         }
 
-        return settings is null || regex is null ? null : () => new RegexParser(settings, regex);
+        if (settings is null || regex is null)
+        {
+            return null;
+        }
+
+        var program = CaptureProgram.TryCompile(VerbatimString(item, "regex")!);
+        return () => new RegexParser(settings, regex, program);
     }
 
     private static Func<Operator>? ReadJsonParser(ComponentConfigReader item, TimeSpan timeout)

@@ -212,11 +212,15 @@ internal abstract class ParserOperator(ParserSettings settings) : Operator
         Settings.ParseTo.TrySet(entry, parsed, out error);
 }
 
-/// <summary><c>regex_parser</c>: named groups of a match become fields.</summary>
-internal sealed class RegexParser(ParserSettings settings, Regex regex) : ParserOperator(settings)
+/// <summary>
+/// <c>regex_parser</c>: named groups of a match become fields. Patterns in <see cref="CaptureProgram"/>'s subset run
+/// there (no allocation but the captured strings); others, and runs over its step budget, use .NET's Regex.
+/// </summary>
+internal sealed class RegexParser(ParserSettings settings, Regex regex, CaptureProgram? program) : ParserOperator(settings)
 {
     private readonly int[] _groupNumbers = NamedGroups(regex).Numbers;
     private readonly string[] _groupNames = NamedGroups(regex).Names;
+    private readonly CaptureProgram.Runner? _runner = program is null ? null : new CaptureProgram.Runner(program);
 
     public static (int[] Numbers, string[] Names) NamedGroups(Regex regex)
     {
@@ -242,6 +246,21 @@ internal sealed class RegexParser(ParserSettings settings, Regex regex) : Parser
             return false;
         }
 
+        if (_runner is not null)
+        {
+            var matched = _runner.Match(text);
+            if (matched == false)
+            {
+                error = "regex pattern does not match";
+                return false;
+            }
+
+            if (matched == true)
+            {
+                return StoreCaptures(entry, text, out error);
+            }
+        }
+
         Match match;
         try
         {
@@ -260,27 +279,49 @@ internal sealed class RegexParser(ParserSettings settings, Regex regex) : Parser
         }
 
         var groups = match.Groups;
-        var parseTo = Settings.ParseTo;
-        if (parseTo.IsRoot && parseTo.Root != FieldRoot.Body)
+        var target = DirectTarget(entry) ?? new Dictionary<string, object?>(_groupNumbers.Length, StringComparer.Ordinal);
+        for (var i = 0; i < _groupNumbers.Length; i++)
         {
-            // Hot path (parse_to: attributes): straight into the entry's map, no intermediate map.
-            var target = parseTo.Root == FieldRoot.Attributes ? entry.Attributes : entry.Resource;
-            for (var i = 0; i < _groupNumbers.Length; i++)
-            {
-                target[_groupNames[i]] = groups[_groupNumbers[i]].Value;
-            }
+            target[_groupNames[i]] = groups[_groupNumbers[i]].Value;
+        }
 
+        return Finish(entry, target, out error);
+    }
+
+    private bool StoreCaptures(LogEntry entry, string text, out string? error)
+    {
+        var names = program!.Names;
+        var target = DirectTarget(entry) ?? new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);
+        for (var i = 0; i < names.Length; i++)
+        {
+            var start = _runner!.Start(i);
+            target[names[i]] = start < 0 ? string.Empty : text.Substring(start, _runner.End(i) - start);
+        }
+
+        return Finish(entry, target, out error);
+    }
+
+    /// <summary>The entry's own map when parse_to is the attributes or resource root (the hot path: no intermediate map).</summary>
+    private Dictionary<string, object?>? DirectTarget(LogEntry entry)
+    {
+        var parseTo = Settings.ParseTo;
+        if (!parseTo.IsRoot || parseTo.Root == FieldRoot.Body)
+        {
+            return null;
+        }
+
+        return parseTo.Root == FieldRoot.Attributes ? entry.Attributes : entry.Resource;
+    }
+
+    private bool Finish(LogEntry entry, Dictionary<string, object?> target, out string? error)
+    {
+        if (ReferenceEquals(target, entry.Attributes) || ReferenceEquals(target, entry.Resource))
+        {
             error = null;
             return true;
         }
 
-        var parsed = new Dictionary<string, object?>(_groupNumbers.Length, StringComparer.Ordinal);
-        for (var i = 0; i < _groupNumbers.Length; i++)
-        {
-            parsed[_groupNames[i]] = groups[_groupNumbers[i]].Value;
-        }
-
-        return Store(entry, parsed, out error);
+        return Store(entry, target, out error);
     }
 }
 
