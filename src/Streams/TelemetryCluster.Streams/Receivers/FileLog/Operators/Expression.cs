@@ -173,12 +173,23 @@ internal abstract class Expression
                 return false;
             }
 
-            return right.Evaluate(entry) switch
+            switch (right.Evaluate(entry))
             {
-                Dictionary<string, object?> map => needle is string key && map.ContainsKey(key),
-                List<object?> items => items.Exists(item => Values.AreEqual(needle, item)),
-                _ => false,
-            };
+                case Dictionary<string, object?> map:
+                    return needle is string key && map.ContainsKey(key);
+                case List<object?> items:
+                    foreach (var item in items)
+                    {
+                        if (Values.AreEqual(needle, item))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
         }
     }
 

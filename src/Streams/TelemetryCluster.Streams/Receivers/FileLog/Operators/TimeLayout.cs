@@ -68,8 +68,8 @@ internal sealed class TimeLayout
         ['t'] = [new(TokenKind.Literal, "\t")],
     };
 
-    private static readonly ConcurrentDictionary<string, TimeZoneInfo?> ZonesByName = new(StringComparer.Ordinal);
-
+    /// <summary>Zones named by %Z / MST in values, resolved once per layout (shared by the pipelines of one spec).</summary>
+    private readonly ConcurrentDictionary<string, TimeZoneInfo?> _zonesByName = new(StringComparer.Ordinal);
     private readonly Token[] _tokens;
     private readonly EpochUnit _epoch;
     private readonly bool _isEpoch;
@@ -646,7 +646,7 @@ internal sealed class TimeLayout
             {
                 offset = TimeSpan.Zero;
             }
-            else if (ZonesByName.GetOrAdd(name, static n => TimeZoneInfo.TryFindSystemTimeZoneById(n, out var z) ? z : null) is { } named)
+            else if (_zonesByName.GetOrAdd(name, static n => TimeZoneInfo.TryFindSystemTimeZoneById(n, out var z) ? z : null) is { } named)
             {
                 zone = named;
             }
