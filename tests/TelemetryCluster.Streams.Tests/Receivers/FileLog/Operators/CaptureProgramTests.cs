@@ -25,6 +25,8 @@ public sealed class CaptureProgramTests
         """(?P<q>"(?:[^"\\]|\\.)*")""",
         """(?P<h>[\x41-\x43\t]+)(?P<e>\$|\.)""",
         """(?P<x>[]a]+)(?P<y>[^]a]*)""",
+        """(?s)^(?P<first>\S+) (?P<rest>.*)$""",
+        """(?P<a>.+)(?P<b>\n?)""",
     ];
 
     [Theory]
@@ -43,7 +45,7 @@ public sealed class CaptureProgramTests
             "2026-11-26 INFO3 Load Generator Counter #7 batch_index=batch_2 item_index=item_5 a=test b=5 c=3 d=true",
             "127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326",
             "aaab", "abcc", "ab", "abbc", "xyz", "z", "key=value other=x", "\"quoted \\\" text\" rest", "-12.5ms", "a,b", "a,b,c,d",
-            "line\n", "AB\t$", "]]a]b",
+            "line\n", "AB\t$", "]]a]b", "a b\n  at x\n  at y", "x\n",
         };
         for (var i = 0; i < 400; i++)
         {

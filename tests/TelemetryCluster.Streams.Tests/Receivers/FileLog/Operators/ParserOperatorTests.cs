@@ -298,10 +298,21 @@ public sealed class ParserOperatorTests
         Assert.Equal("WARN", entry.SeverityText);
     }
 
-    [Fact]
-    public void Regex_parser_allocates_only_the_captured_strings_on_the_testbed_line()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Regex_parser_allocates_only_the_captured_strings_on_the_testbed_line(bool withTimestampAndSeverity)
     {
-        var spec = Valid(TestbedRegex);
+        var spec = Valid(withTimestampAndSeverity
+            ? """"
+              {
+                type = regex_parser
+                regex = """^(?P<time>\d{4}-\d{2}-\d{2}) (?P<sev>[A-Z0-9]*) (?P<msg>.*)$"""
+                timestamp { parse_from = attributes.time, layout = "%Y-%m-%d" }
+                severity { parse_from = attributes.sev }
+              }
+              """"
+            : TestbedRegex);
         var pipeline = spec.Build(TimeProvider.System);
         var output = new List<LogEntry>(1);
         var entries = new LogEntry[2000];
@@ -333,5 +344,6 @@ public sealed class ParserOperatorTests
         var captures = StringBytes("2026-11-26") + StringBytes("INFO3") + StringBytes(TestbedLine[17..]);
         Assert.True(perEntry <= captures, $"regex_parser allocated {perEntry:F0} bytes per entry; the captures are {captures}");
         Assert.Equal("INFO3", Attr(entries[^1], "sev"));
+        Assert.Equal(withTimestampAndSeverity ? 11 : 0, entries[^1].Severity);
     }
 }

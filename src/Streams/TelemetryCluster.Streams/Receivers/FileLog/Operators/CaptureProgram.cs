@@ -41,19 +41,28 @@ internal sealed class CaptureProgram
         Eol,
         EndZ,
         Match,
+
+        /// <summary>Greedy repetition of one single-character matcher (Inner, C, X), at most Z times (-1: unbounded).</summary>
+        Star,
     }
+
+    private const int FrameSplit = 0;
+    private const int FrameUndo = 1;
+    private const int FrameRepeat = 2;
 
     /// <summary>Named groups in slot order (slot 2i = start, 2i+1 = end).</summary>
     public string[] Names { get; }
 
     public static CaptureProgram? TryCompile(string pattern)
     {
-        var parser = new Parser(pattern);
+        // A leading (?s) (dot matches newline, common after recombine) is the only inline flag in the subset.
+        var dotAll = pattern.StartsWith("(?s)", StringComparison.Ordinal);
+        var parser = new Parser(dotAll ? pattern[4..] : pattern, dotAll);
         Node? root;
         try
         {
             root = parser.ParseAlternation();
-            if (parser.Position != pattern.Length)
+            if (parser.Position != pattern.Length - (dotAll ? 4 : 0))
             {
                 return null;
             }
@@ -82,6 +91,11 @@ internal sealed class CaptureProgram
         if (emitter.Code.Count > MaxProgramLength)
         {
             return null;
+        }
+
+        foreach (var set in parser.Classes)
+        {
+            set.Seal();
         }
 
         var anchored = emitter.Code[0].Op == Op.Bol;
@@ -130,17 +144,16 @@ internal sealed class CaptureProgram
                     return null;
                 }
 
-                var ins = code[pc];
                 var ok = true;
-                switch (ins.Op)
+                switch (code[pc].Op)
                 {
                     case Op.Char:
-                        ok = pos < s.Length && s[pos] == ins.C;
+                        ok = pos < s.Length && s[pos] == code[pc].C;
                         pos++;
                         pc++;
                         break;
                     case Op.Class:
-                        ok = pos < s.Length && program._classes[ins.X].Contains(s[pos]);
+                        ok = pos < s.Length && program._classes[code[pc].X].Contains(s[pos]);
                         pos++;
                         pc++;
                         break;
@@ -154,16 +167,32 @@ internal sealed class CaptureProgram
                         pos++;
                         pc++;
                         break;
+                    case Op.Star:
+                        var begin = pos;
+                        var limit = code[pc].Z < 0 ? s.Length : Math.Min(s.Length, pos + code[pc].Z);
+                        while (pos < limit && Single(code[pc], s[pos]))
+                        {
+                            pos++;
+                        }
+
+                        budget -= pos - begin;
+                        if (pos > begin)
+                        {
+                            Push(ref sp, FrameRepeat, pc + 1, begin, pos - 1);
+                        }
+
+                        pc++;
+                        break;
                     case Op.Split:
-                        Push(ref sp, ins.Y, pos);
-                        pc = ins.X;
+                        Push(ref sp, FrameSplit, code[pc].Y, pos, 0);
+                        pc = code[pc].X;
                         break;
                     case Op.Jmp:
-                        pc = ins.X;
+                        pc = code[pc].X;
                         break;
                     case Op.Save:
-                        Push(ref sp, -1 - ins.X, _slots[ins.X]);
-                        _slots[ins.X] = pos;
+                        Push(ref sp, FrameUndo, code[pc].X, _slots[code[pc].X], 0);
+                        _slots[code[pc].X] = pos;
                         pc++;
                         break;
                     case Op.Bol:
@@ -195,35 +224,59 @@ internal sealed class CaptureProgram
                         return false;
                     }
 
-                    sp -= 2;
-                    var target = _stack[sp];
-                    if (target < 0)
+                    sp -= 4;
+                    var kind = _stack[sp];
+                    if (kind == FrameUndo)
                     {
-                        _slots[-1 - target] = _stack[sp + 1];
+                        _slots[_stack[sp + 1]] = _stack[sp + 2];
                         continue;
                     }
 
-                    pc = target;
-                    pos = _stack[sp + 1];
+                    pc = _stack[sp + 1];
+                    if (kind == FrameSplit)
+                    {
+                        pos = _stack[sp + 2];
+                        break;
+                    }
+
+                    // A greedy repetition gives back one character at a time.
+                    var first = _stack[sp + 2];
+                    pos = _stack[sp + 3];
+                    if (pos > first)
+                    {
+                        sp += 4;
+                        _stack[sp - 1] = pos - 1;
+                    }
+
                     break;
                 }
             }
         }
 
-        private void Push(ref int sp, int a, int b)
+        private bool Single(in Instruction ins, char c) => ins.Inner switch
         {
-            if (sp + 2 > _stack.Length)
+            Op.Char => c == ins.C,
+            Op.Class => program._classes[ins.X].Contains(c),
+            Op.Any => c != '\n',
+            _ => true,
+        };
+
+        private void Push(ref int sp, int kind, int a, int b, int c)
+        {
+            if (sp + 4 > _stack.Length)
             {
                 Array.Resize(ref _stack, _stack.Length * 2);
             }
 
-            _stack[sp] = a;
-            _stack[sp + 1] = b;
-            sp += 2;
+            _stack[sp] = kind;
+            _stack[sp + 1] = a;
+            _stack[sp + 2] = b;
+            _stack[sp + 3] = c;
+            sp += 4;
         }
     }
 
-    private readonly record struct Instruction(Op Op, char C = '\0', int X = 0, int Y = 0);
+    private readonly record struct Instruction(Op Op, char C = '\0', int X = 0, int Y = 0, int Z = 0, Op Inner = Op.Match);
 
     /// <summary>A character class: ranges plus \d \w \s (and their negations), optionally negated as a whole.</summary>
     private sealed class CharClass
@@ -244,7 +297,29 @@ internal sealed class CaptureProgram
 
         public bool Negated { get; set; }
 
-        public bool Contains(char c) => Matches(c) != Negated;
+        /// <summary>Membership of the 128 ASCII characters, precomputed by <see cref="Seal"/>.</summary>
+        private ulong _low;
+        private ulong _high;
+
+        public void Seal()
+        {
+            for (var c = (char)0; c < 128; c++)
+            {
+                if (Matches(c) != Negated)
+                {
+                    if (c < 64)
+                    {
+                        _low |= 1UL << c;
+                    }
+                    else
+                    {
+                        _high |= 1UL << (c - 64);
+                    }
+                }
+            }
+        }
+
+        public bool Contains(char c) => c < 64 ? (_low & (1UL << c)) != 0 : c < 128 ? (_high & (1UL << (c - 64))) != 0 : Matches(c) != Negated;
 
         private bool Matches(char c)
         {
@@ -297,7 +372,7 @@ internal sealed class CaptureProgram
 
     private sealed record Repeat(Node Body, int Min, int Max, bool Lazy) : Node;
 
-    private sealed class Parser(string pattern)
+    private sealed class Parser(string pattern, bool dotAll)
     {
         public int Position { get; private set; }
 
@@ -439,7 +514,7 @@ internal sealed class CaptureProgram
             switch (c)
             {
                 case '.':
-                    return new Single(Op.Any);
+                    return new Single(dotAll ? Op.AnyAll : Op.Any);
                 case '^':
                     return new Assert(Op.Bol);
                 case '$':
@@ -763,6 +838,14 @@ internal sealed class CaptureProgram
             for (var i = 0; i < repeat.Min; i++)
             {
                 Emit(repeat.Body);
+            }
+
+            if (!repeat.Lazy && repeat.Body is Single single && repeat.Max != repeat.Min)
+            {
+                // One instruction for x*, x+, x{n,m} of a single character: a tight loop that backtracks by one.
+                var max = repeat.Max < 0 ? -1 : repeat.Max - repeat.Min;
+                Code.Add(new Instruction(Op.Star, single.C, single.Class, Z: max, Inner: single.Op));
+                return;
             }
 
             if (repeat.Max < 0)
