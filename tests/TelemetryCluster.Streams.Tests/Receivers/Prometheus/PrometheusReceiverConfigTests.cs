@@ -122,4 +122,45 @@ public sealed class PrometheusReceiverConfigTests
         Assert.Equal(TimeSpan.FromSeconds(30), config.ScrapeConfigs[1].ScrapeInterval);
         Assert.Equal(5, config.ScrapeConfigs[1].RelabelConfigs.Count);
     }
+
+    [Fact]
+    public void A_collector_yaml_config_runs_unchanged_with_escaped_replacements()
+    {
+        const string yaml = """
+            receivers:
+              prometheus:
+                config:
+                  scrape_configs:
+                    - job_name: kubernetes-cadvisor
+                      scheme: https
+                      tls_config:
+                        insecure_skip_verify: true
+                      kubernetes_sd_configs:
+                        - role: pod
+                          namespaces:
+                            names: [kube-system]
+                      relabel_configs:
+                        - target_label: __address__
+                          replacement: kubernetes.default.svc:443
+                        - source_labels: [__meta_kubernetes_pod_node_name]
+                          regex: (.+)
+                          target_label: __metrics_path__
+                          replacement: /api/v1/nodes/$${1}/proxy/metrics/cadvisor
+            exporters:
+              debug:
+            service:
+              pipelines:
+                metrics:
+                  receivers: [prometheus]
+                  exporters: [debug]
+            """;
+
+        var spec = ConfigLoader.LoadText(yaml, ComponentRegistry.Builtin(), yaml: true, environment: _ => null);
+
+        var config = (PrometheusReceiverConfig)spec.Receivers[ComponentId.Parse("prometheus")].Config;
+        var scrape = Assert.Single(config.ScrapeConfigs);
+        Assert.Equal(("https", true), (scrape.Scheme, scrape.Auth.InsecureSkipVerify));
+        Assert.Equal(["kube-system"], scrape.KubernetesSdConfigs[0].Namespaces);
+        Assert.Equal("/api/v1/nodes/${1}/proxy/metrics/cadvisor", scrape.RelabelConfigs[1].Replacement);
+    }
 }
