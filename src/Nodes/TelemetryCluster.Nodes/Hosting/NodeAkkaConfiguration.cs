@@ -5,6 +5,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using TelemetryCluster.Nodes.Management;
+using TelemetryCluster.Nodes.Scrape;
 using AkkaLogLevel = Akka.Event.LogLevel;
 using MelLogLevel = Microsoft.Extensions.Logging.LogLevel;
 
@@ -91,6 +92,9 @@ public static class NodeAkkaConfiguration
 
         // Management endpoint side: MetricsView singleton + serializer, health reporters, cluster bootstrap (Management/).
         builder.WithTelemetryClusterManagement(settings);
+
+        // Which node scrapes which prometheus receiver target (rendezvous hashing over the Up members; Scrape/).
+        builder.WithScrapeTargetOwnership();
 
         // Later Prepends win: the baseline, then the user's akka { } block over everything above, then the drain
         // phase's timeout (never below cluster.drain-timeout; ShutdownPlan keeps a longer user value).

@@ -251,6 +251,32 @@ public sealed class ScrapeStateTests
 
         Assert.Equal(19, state.CachedSeries);
     }
+
+    [Fact]
+    public void A_repeated_scrape_skips_label_parsing_and_relabeling_for_known_series()
+    {
+        var (_, state) = NewState("""
+            , metric_relabel_configs = [ { source_labels = [zone], regex = "(.*)-(.*)", target_label = region, replacement = "$1" } ]
+            """);
+        var sb = new System.Text.StringBuilder("# TYPE requests_total counter\n");
+        for (var i = 0; i < 20_000; i++)
+        {
+            sb.Append("requests_total{pod=\"pod-").Append(i).Append("\",zone=\"eu-west1a\",path=\"/api/v1/items\"} ").Append(i).Append('\n');
+        }
+
+        var body = sb.ToString();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        state.Scraped(body, false, T0, TimeSpan.Zero, out var first);
+        var firstBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var request = state.Scraped(body, false, T0.AddSeconds(15), TimeSpan.Zero, out var second);
+        var secondBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal((20_000, 20_000, 0), (second.Scraped, second.PostRelabel, second.SeriesAdded));
+        Assert.Equal(20_000, first.SeriesAdded);
+        Assert.Equal(20_000, PromData.Metric(request, "requests_total").Sum.DataPoints.Count);
+        Assert.True(secondBytes < firstBytes * 0.6, $"first scrape {firstBytes} B, second {secondBytes} B");
+    }
 }
 
 /// <summary>Reads OTLP metric requests in tests.</summary>

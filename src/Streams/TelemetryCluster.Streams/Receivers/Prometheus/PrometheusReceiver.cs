@@ -80,9 +80,10 @@ public sealed class PrometheusReceiver : IReceiver, IAsyncDisposable
 
             if (ownership is not null)
             {
+                var pools = _pools.ToArray();
                 _ownershipSubscription = ownership.Subscribe(() =>
                 {
-                    foreach (var pool in _pools.ToArray())
+                    foreach (var pool in pools)
                     {
                         pool.RequestSync();
                     }

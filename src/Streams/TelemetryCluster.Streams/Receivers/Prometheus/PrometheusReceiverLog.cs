@@ -20,7 +20,7 @@ internal static partial class PrometheusReceiverLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Job {Job}: scraping {Owned} of {Total} target(s) on this node")]
     public static partial void TargetsChanged(ILogger logger, string job, int owned, int total);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Job {Job}: target dropped: {Reason}")]
+    [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Job {Job}: target dropped: {Reason}")]
     public static partial void TargetInvalid(ILogger logger, string job, string reason);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Kubernetes discovery for job {Job} ({Url}) failed, retrying in {Delay}")]

@@ -143,6 +143,7 @@ internal sealed class KubernetesPodDiscovery : IAsyncDisposable
                 var version = await ListAsync(ns, cancellationToken).ConfigureAwait(false);
                 backoff = MinBackoff;
                 await WatchAsync(ns, version, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(MinBackoff, _time, cancellationToken).ConfigureAwait(false); // the watch ended: relist, but not in a tight loop
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

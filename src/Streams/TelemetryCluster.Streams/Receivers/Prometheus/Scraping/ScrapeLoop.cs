@@ -32,6 +32,7 @@ internal sealed class ScrapeLoop : IAsyncDisposable
     private readonly ScrapeState _state;
     private readonly CancellationTokenSource _stop = new();
     private Task? _run;
+    private int _stopped;
 
     public ScrapeLoop(ScrapeEnvironment env, ScrapeConfig config, HttpClient client, ScrapeTarget target)
     {
@@ -49,11 +50,18 @@ internal sealed class ScrapeLoop : IAsyncDisposable
     /// <summary>Stops the loop; with <paramref name="markStale"/> (the target went away) delivers staleness markers for its series.</summary>
     public async Task StopAsync(bool markStale, CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_run is not null)
         {
             await _run.ConfigureAwait(false);
         }
+
+        _stop.Dispose();
 
         if (markStale)
         {
@@ -61,11 +69,7 @@ internal sealed class ScrapeLoop : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(markStale: false, CancellationToken.None).ConfigureAwait(false);
-        _stop.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(markStale: false, CancellationToken.None).ConfigureAwait(false);
 
     /// <summary>Prometheus-style offset: targets of one job start at stable, spread points of the interval.</summary>
     internal static TimeSpan Offset(string key, TimeSpan interval)
@@ -141,17 +145,17 @@ internal sealed class ScrapeLoop : IAsyncDisposable
         {
             throw;
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or ExpositionFormatException
-            or SampleLimitExceededException or ScrapeFailedException or System.Security.Authentication.AuthenticationException
-            or UnauthorizedAccessException or DecoderFallbackException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever the target (or a secret file) does, the scrape fails and the loop goes on.
             var reason = e switch
             {
                 OperationCanceledException => "timeout",
                 ExpositionFormatException => "parse_error",
                 SampleLimitExceededException => "sample_limit",
                 ScrapeFailedException f => f.Reason,
-                _ => "connection",
+                HttpRequestException or IOException or System.Security.Authentication.AuthenticationException => "connection",
+                _ => "error",
             };
             var message = e is OperationCanceledException ? $"context deadline exceeded ({_config.ScrapeTimeout.TotalSeconds}s)" : e.Message;
             PrometheusReceiverLog.ScrapeFailed(_env.Logger, Target.Url, message);

@@ -148,7 +148,7 @@ internal sealed class ScrapePool : IAsyncDisposable
             {
                 foreach (var (key, loop) in _loops)
                 {
-                    if (!desired.TryGetValue(key, out var target) || target != loop.Target)
+                    if (!desired.TryGetValue(key, out var target) || !target.SameAs(loop.Target))
                     {
                         removed.Add(loop);
                     }

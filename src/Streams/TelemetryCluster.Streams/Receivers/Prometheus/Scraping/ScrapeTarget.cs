@@ -134,6 +134,10 @@ internal sealed record ScrapeTarget(string Key, Uri Url, IReadOnlyList<KeyValueP
         return new ScrapeTarget($"{config.JobName}|{url}", url, final, job, instance, scheme);
     }
 
+    /// <summary>Same URL and labels (the loop of an unchanged target keeps running across discovery updates).</summary>
+    public bool SameAs(ScrapeTarget other) =>
+        Key == other.Key && Job == other.Job && Instance == other.Instance && Labels.SequenceEqual(other.Labels);
+
     /// <summary>Prometheus 2.x adds the scheme's default port to an address without one.</summary>
     private static string WithDefaultPort(string address, string scheme)
     {
