@@ -302,7 +302,8 @@ internal sealed record FileLogReceiverConfig
 
         try
         {
-            return new Regex(text, RegexOptions.Multiline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            // Go's named groups (?P<name>...) are written (?<name>...) in .NET.
+            return new Regex(text.Replace("(?P<", "(?<", StringComparison.Ordinal), RegexOptions.Multiline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         }
         catch (ArgumentException e)
         {

@@ -242,6 +242,13 @@ internal sealed class FileTracker : IDisposable
             {
                 backing.LastGrowthTicks = now;
                 GrowFingerprint(state, backing, stat);
+                if (backing.Gzip)
+                {
+                    // A .gz still being written when first seen: decompress again from the start.
+                    backing.GzExhausted = false;
+                    backing.GzStream?.Dispose();
+                    backing.GzStream = null;
+                }
             }
 
             var idle = TimeSpan.FromTicks(now - backing.LastGrowthTicks);
@@ -509,6 +516,14 @@ internal sealed class FileTracker : IDisposable
                 try
                 {
                     backing.Handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    var reopened = ReadFingerprint(backing.Handle, backing.Gzip);
+                    if (!PrefixCompatible(reopened, state.Fingerprint))
+                    {
+                        // The inode was reused by another file while the handle was closed: a new file.
+                        Detach(backing, _time.GetUtcNow().UtcTicks);
+                        Open(path, stat, firstScan: false, _time.GetUtcNow().UtcTicks);
+                        return;
+                    }
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
