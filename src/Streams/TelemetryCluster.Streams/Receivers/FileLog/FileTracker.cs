@@ -135,7 +135,6 @@ internal sealed class FileTracker : IDisposable
     /// <summary>Glob + stat of every matching file; attaches new files to lineages, notices renames and files that left.</summary>
     public void FullScan(bool firstScan)
     {
-        _stats.FullScans++;
         var matched = Match();
         if (matched.Count == 0 && firstScan && !_warnedNoFiles)
         {
@@ -194,6 +193,7 @@ internal sealed class FileTracker : IDisposable
         }
 
         LimitOpenHandles();
+        _stats.FullScans++;
     }
 
     /// <summary>Lists the lineages to read in this poll (files marked changed, draining or recently active).</summary>
