@@ -32,12 +32,23 @@ public sealed partial class FileLogRotationTests
         var output = await RunWriterAsync(logs, total, rate: 3000, every: 400, lossy: false);
         Assert.Contains($"done {total}", output, StringComparison.Ordinal);
 
-        await consumer.WaitForCountAsync(total, TimeSpan.FromSeconds(30));
-        await Task.Delay(1000, TestContext.Current.CancellationToken); // anything extra (a duplicate) would show up now
+        try
+        {
+            await consumer.WaitForCountAsync(total, TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            // reported below with the missing lines
+        }
+
+        // Anything extra (a duplicate) would show up now, and a suspected loss would be counted (7 s grace).
+        await Task.Delay(TimeSpan.FromSeconds(8), TestContext.Current.CancellationToken);
         await receiver.StopAsync(TestContext.Current.CancellationToken);
 
         var lines = consumer.Lines;
         var parsed = lines.Select(Parse).ToList();
+        var missing = Enumerable.Range(1, total).Except(parsed.Select(p => p.Seq)).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} lines missing: {Ranges(missing)}; stats {Describe(receiver.Stats)}");
         var duplicates = parsed.GroupBy(p => p.Seq).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         Assert.True(duplicates.Count == 0, $"duplicated seq: {string.Join(",", duplicates.Take(20))}; stats {Describe(receiver.Stats)}");
         Assert.Equal(total, parsed.Count);
@@ -75,6 +86,7 @@ public sealed partial class FileLogRotationTests
         var output = await RunWriterAsync(logs, total, rate: 2500, every: 500, lossy: true);
         Assert.Contains($"done {total}", output, StringComparison.Ordinal);
         await WaitUntilQuietAsync(consumer);
+        await FileLogReaderTests.WaitForAsync(() => receiver.Stats.TruncationsWithPossibleLoss > 0, seconds: 20);
         await receiver.StopAsync(TestContext.Current.CancellationToken);
 
         var parsed = consumer.Lines.Select(Parse).ToList();
@@ -149,6 +161,23 @@ public sealed partial class FileLogRotationTests
             Assert.True(process.ExitCode == 0, "writer failed: " + await stderr);
             return await stdout;
         }
+    }
+
+    private static string Ranges(List<int> seqs)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < seqs.Count && parts.Count < 10; i++)
+        {
+            var start = seqs[i];
+            while (i + 1 < seqs.Count && seqs[i + 1] == seqs[i] + 1)
+            {
+                i++;
+            }
+
+            parts.Add($"{start}-{seqs[i]}");
+        }
+
+        return string.Join(", ", parts);
     }
 
     internal static (int Gen, int Seq) Parse(ReceivedLine line)

@@ -73,6 +73,11 @@ internal sealed class FileState
 
     public bool Removed { get; set; }
 
+    /// <summary>When a truncation cut this lineage off without another file (0 = not suspected of a loss).</summary>
+    public long LossSuspectTicks { get; set; }
+
+    public string? LossSuspectPath { get; set; }
+
     /// <summary>Attribute values of the file currently read (cached per file, not per line).</summary>
     public FileAttributesCache? Attributes { get; set; }
 

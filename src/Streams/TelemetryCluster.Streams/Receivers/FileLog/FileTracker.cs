@@ -19,6 +19,9 @@ internal sealed class FileTracker : IDisposable
 {
     private static readonly TimeSpan ActiveWindow = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a lineage cut off by a truncation waits for a copy to appear before its loss is counted (longer than the safety rescan).</summary>
+    private static readonly TimeSpan LossGrace = TimeSpan.FromSeconds(7);
+
     private readonly FileLogReceiverConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -229,7 +232,8 @@ internal sealed class FileTracker : IDisposable
             }
 
             backing.Stat = stat;
-            if (!backing.Gzip && stat.Size < before.Size)
+            var changed = stat.Size != before.Size || stat.MtimeTicks != before.MtimeTicks;
+            if (!backing.Gzip && (stat.Size < before.Size || (changed && ContentReplaced(state, backing, stat))))
             {
                 Truncated(state, backing, stat, now);
                 if (!_owner.TryGetValue(backing, out state))
@@ -332,6 +336,16 @@ internal sealed class FileTracker : IDisposable
         var removed = new List<FileState>();
         var now = _time.GetUtcNow().UtcTicks;
         var horizon = TimeSpan.FromHours(1).Ticks;
+        foreach (var state in _states)
+        {
+            if (state.LossSuspectTicks != 0 && now - state.LossSuspectTicks > LossGrace.Ticks)
+            {
+                state.LossSuspectTicks = 0;
+                _stats.TruncationsWithPossibleLoss++;
+                FileLogLog.TruncatedWithPossibleLoss(_logger, state.LossSuspectPath ?? state.Path);
+            }
+        }
+
         for (var i = _states.Count - 1; i >= 0; i--)
         {
             var state = _states[i];
@@ -639,6 +653,7 @@ internal sealed class FileTracker : IDisposable
 
     private void Attach(FileState state, Backing backing, FileStat stat, byte[] fingerprint)
     {
+        state.LossSuspectTicks = 0;
         state.Backings.Add(backing);
         _owner[backing] = state;
         if (stat.HasIdentity)
@@ -734,8 +749,9 @@ internal sealed class FileTracker : IDisposable
         Attach(fresh, backing, stat, current);
         if (!sameContent && !hadOther)
         {
-            _stats.TruncationsWithPossibleLoss++;
-            FileLogLog.TruncatedWithPossibleLoss(_logger, backing.Path);
+            // Lost unless a copy with the same first bytes turns up (its Created event may come after the truncation).
+            state.LossSuspectTicks = now;
+            state.LossSuspectPath = backing.Path;
         }
 
         if (ReferenceEquals(_bufferState, state) || ReferenceEquals(_bufferState, fresh))
@@ -782,6 +798,45 @@ internal sealed class FileTracker : IDisposable
         }
 
         return byFingerprint;
+    }
+
+    /// <summary>
+    /// True when the file no longer starts with the lineage's first bytes: truncated and written again past its old
+    /// size between two looks (copy/truncate under load). One read of the fingerprint region per changed file.
+    /// </summary>
+    private bool ContentReplaced(FileState state, Backing backing, FileStat stat)
+    {
+        var length = (int)Math.Min(state.Fingerprint.Length, stat.Size);
+        if (backing.Handle is null || length == 0)
+        {
+            return false;
+        }
+
+        var scratch = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var total = 0;
+            while (total < length)
+            {
+                var n = RandomAccess.Read(backing.Handle, scratch.AsSpan(total, length - total), total);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+
+            return total == length && !scratch.AsSpan(0, length).SequenceEqual(state.Fingerprint.AsSpan(0, length));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
     }
 
     private void GrowFingerprint(FileState state, Backing backing, FileStat stat)
