@@ -319,6 +319,36 @@ public sealed class FileLogReaderTests
         Assert.Equal(["first generation line 1", "first generation line 2", "second generation"], consumer.Lines.Select(l => l.Body));
     }
 
+    [Fact]
+    public async Task A_file_created_and_moved_out_between_two_polls_is_still_read()
+    {
+        using var dir = new TempDir();
+        await using var harness = new FileLogHarness(dir["state"]);
+        Directory.CreateDirectory(dir["old"]);
+        var path = dir["QELog.log"];
+        await File.WriteAllTextAsync(path, "gen 1 line 1\ngen 1 line 2\n", Ct);
+        var receiver = harness.Create($$"""
+            include = ["{{dir.Path}}/QELog.log*"]
+            start_at = beginning
+            poll_interval = 1500ms
+            """);
+        var consumer = new RecordingConsumer();
+        await receiver.StartAsync(consumer, Ct);
+        await consumer.WaitForCountAsync(2, TimeSpan.FromSeconds(10));
+
+        // Between two polls: rotate inside the pattern, write a new file, move that one out of the pattern.
+        File.Move(path, dir["QELog.log.1"]);
+        await File.WriteAllTextAsync(path, "gen 2 line 1\ngen 2 line 2\n", Ct);
+        await Task.Delay(100, Ct);
+        File.Move(path, Path.Combine(dir["old"], "QELog.2"));
+        await File.WriteAllTextAsync(path, "gen 3 line 1\n", Ct);
+        await consumer.WaitForCountAsync(5, TimeSpan.FromSeconds(10));
+        await Task.Delay(2000, Ct);
+        await receiver.StopAsync(Ct);
+        Assert.Equal(["gen 1 line 1", "gen 1 line 2", "gen 2 line 1", "gen 2 line 2", "gen 3 line 1"], consumer.Lines.Select(l => l.Body).Order());
+        Assert.Equal(["QELog.log", "QELog.log", "QELog.log", "QELog.log", "QELog.log"], consumer.Lines.Select(l => l.FileName));
+    }
+
     internal static async Task WaitForAsync(Func<bool> condition, int seconds = 10)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);

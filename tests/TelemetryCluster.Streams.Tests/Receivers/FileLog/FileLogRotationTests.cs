@@ -27,9 +27,10 @@ public sealed partial class FileLogRotationTests
             """);
         var consumer = new RecordingConsumer();
         await receiver.StartAsync(consumer, TestContext.Current.CancellationToken);
+        await WarmUpAsync(logs, consumer);
 
         const int total = 12_000;
-        var output = await RunWriterAsync(logs, total, rate: 3000, every: 400, lossy: false);
+        var output = await RunWriterAsync(logs, total, rate: 2000, every: 600, lossy: false);
         Assert.Contains($"done {total}", output, StringComparison.Ordinal);
 
         try
@@ -45,7 +46,7 @@ public sealed partial class FileLogRotationTests
         await Task.Delay(TimeSpan.FromSeconds(8), TestContext.Current.CancellationToken);
         await receiver.StopAsync(TestContext.Current.CancellationToken);
 
-        var lines = consumer.Lines;
+        var lines = consumer.Lines.Skip(1).ToList();
         var parsed = lines.Select(Parse).ToList();
         var missing = Enumerable.Range(1, total).Except(parsed.Select(p => p.Seq)).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} lines missing: {Ranges(missing)}; stats {Describe(receiver.Stats)}");
@@ -81,6 +82,7 @@ public sealed partial class FileLogRotationTests
             """);
         var consumer = new RecordingConsumer();
         await receiver.StartAsync(consumer, TestContext.Current.CancellationToken);
+        await WarmUpAsync(logs, consumer);
 
         const int total = 5_000;
         var output = await RunWriterAsync(logs, total, rate: 2500, every: 500, lossy: true);
@@ -89,13 +91,22 @@ public sealed partial class FileLogRotationTests
         await FileLogReaderTests.WaitForAsync(() => receiver.Stats.TruncationsWithPossibleLoss > 0, seconds: 20);
         await receiver.StopAsync(TestContext.Current.CancellationToken);
 
-        var parsed = consumer.Lines.Select(Parse).ToList();
-        Assert.DoesNotContain(parsed.GroupBy(p => p.Seq), g => g.Count() > 1);
+        var parsed = consumer.Lines.Skip(1).Select(Parse).ToList();
+        var duplicated = parsed.GroupBy(p => p.Seq).Where(g => g.Count() > 1).Select(g => g.Key).Order().ToList();
+        Assert.True(duplicated.Count == 0, $"{duplicated.Count} duplicated: {Ranges(duplicated)}; stats {Describe(receiver.Stats)}");
         // The cycle has two copytruncate_out rotations in 5000 lines; lines written between the last read and such a
         // truncation are the only ones that may be missing, and each such truncation is counted.
         var missing = total - parsed.Count;
         Assert.True(missing == 0 || receiver.Stats.TruncationsWithPossibleLoss > 0, $"{missing} lines missing without a counted truncation");
         Assert.True(receiver.Stats.TruncationsWithPossibleLoss >= 1, Describe(receiver.Stats));
+    }
+
+    /// <summary>The receiver is up (first scan done, code warm) once it delivered a line of a file made for that.</summary>
+    private static async Task WarmUpAsync(string logs, RecordingConsumer consumer)
+    {
+        await File.WriteAllTextAsync(Path.Combine(logs, "QELog.log.warmup"), "gen=0000 seq=00000000 xxxx\n", TestContext.Current.CancellationToken);
+        await consumer.WaitForCountAsync(1, TimeSpan.FromSeconds(20));
+        Assert.Equal(0, Parse(consumer.Lines[0]).Seq);
     }
 
     internal static async Task WaitUntilQuietAsync(RecordingConsumer consumer)

@@ -33,6 +33,7 @@ internal sealed class FileTracker : IDisposable
     private readonly Dictionary<string, Backing> _byPath = new(StringComparer.Ordinal);
     private readonly HashSet<Backing> _active = [];
     private readonly ConcurrentQueue<string> _changedPaths = new();
+    private readonly ConcurrentQueue<(string Path, SafeFileHandle Handle)> _preopened = new();
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly List<FileState> _work = [];
     private byte[] _buffer;
@@ -97,7 +98,11 @@ internal sealed class FileTracker : IDisposable
                     InternalBufferSize = 64 * 1024,
                 };
                 watcher.Changed += (_, e) => _changedPaths.Enqueue(e.FullPath);
-                watcher.Created += (_, _) => Interlocked.Exchange(ref _structural, 1);
+                watcher.Created += (_, e) =>
+                {
+                    Preopen(e.FullPath);
+                    Interlocked.Exchange(ref _structural, 1);
+                };
                 watcher.Deleted += (_, _) => Interlocked.Exchange(ref _structural, 1);
                 watcher.Renamed += (_, _) => Interlocked.Exchange(ref _structural, 1);
                 watcher.Error += (_, _) => Interlocked.Exchange(ref _structural, 1);
@@ -113,6 +118,28 @@ internal sealed class FileTracker : IDisposable
 
         _watching = ok && _watchers.Count > 0;
         return _watching;
+    }
+
+    /// <summary>
+    /// Opens a file the moment it is created (on the watcher's thread), so that a file that leaves the patterns
+    /// before the next poll (created and rotated away quickly, or a poll delayed by load) can still be read through
+    /// its handle. The loop adopts or closes the handle in the next full scan.
+    /// </summary>
+    private void Preopen(string path)
+    {
+        try
+        {
+            if (!_config.Include.Any(g => g.IsMatch(path)) || Excluded(path) || Directory.Exists(path))
+            {
+                return;
+            }
+
+            _preopened.Enqueue((path, File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // gone already, or not readable: the scan decides
+        }
     }
 
     /// <summary>True when a structural change (create/delete/rename/overflow) was reported or notifications are off.</summary>
@@ -146,6 +173,16 @@ internal sealed class FileTracker : IDisposable
         }
 
         var now = _time.GetUtcNow().UtcTicks;
+        var early = new Dictionary<(ulong, ulong), (string Path, SafeFileHandle Handle)>();
+        while (_preopened.TryDequeue(out var item))
+        {
+            var id = FileStats.Of(item.Handle, item.Path);
+            if (!id.HasIdentity || _byInode.ContainsKey((id.Device, id.Inode)) || !early.TryAdd((id.Device, id.Inode), item))
+            {
+                item.Handle.Dispose();
+            }
+        }
+
         var seen = new HashSet<Backing>();
         foreach (var (path, stat) in matched)
         {
@@ -168,10 +205,27 @@ internal sealed class FileTracker : IDisposable
                 continue; // no fingerprint yet: looked at again when it has content
             }
 
-            var backing = Open(path, stat, firstScan, now);
+            SafeFileHandle? handle = null;
+            if (stat.HasIdentity && early.Remove((stat.Device, stat.Inode), out var opened))
+            {
+                handle = opened.Handle;
+            }
+
+            var backing = Open(path, stat, firstScan, now, handle);
             if (backing is not null)
             {
                 seen.Add(backing);
+            }
+        }
+
+        // Created and gone from the patterns before this scan: read through the handle opened at creation, under the
+        // name it was created with; the loop below treats it as a file that left the patterns (drain, then close).
+        foreach (var (path, handle) in early.Values)
+        {
+            var stat = FileStats.Of(handle, path);
+            if (stat.Size == 0 || Open(path, stat, firstScan: false, now, handle) is null)
+            {
+                handle.Dispose();
             }
         }
 
@@ -418,6 +472,11 @@ internal sealed class FileTracker : IDisposable
             watcher.Dispose();
         }
 
+        while (_preopened.TryDequeue(out var early))
+        {
+            early.Handle.Dispose();
+        }
+
         foreach (var backing in _byInode.Values)
         {
             backing.Close();
@@ -550,12 +609,12 @@ internal sealed class FileTracker : IDisposable
         }
     }
 
-    private Backing? Open(string path, FileStat pathStat, bool firstScan, long now)
+    private Backing? Open(string path, FileStat pathStat, bool firstScan, long now, SafeFileHandle? opened = null)
     {
         SafeFileHandle handle;
         try
         {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            handle = opened ?? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
