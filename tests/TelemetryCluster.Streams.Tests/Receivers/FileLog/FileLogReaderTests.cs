@@ -47,6 +47,31 @@ public sealed class FileLogReaderTests
     }
 
     [Fact]
+    public async Task Lines_an_operator_drops_are_counted_with_the_operator_reason()
+    {
+        using var dir = new TempDir();
+        await using var harness = new FileLogHarness(dir["state"]);
+        await File.WriteAllTextAsync(dir["app.log"], "keep 1\nskip 2\nkeep 3\nskip 4\nkeep 5\n", Ct);
+        var receiver = harness.Create($$"""
+            include = ["{{dir.Path}}/*.log"]
+            start_at = beginning
+            poll_interval = 50ms
+            operators = [
+              { type = filter, id = no_skip, expr = "body matches '^skip'" }
+            ]
+            """);
+        var consumer = new RecordingConsumer();
+        await receiver.StartAsync(consumer, Ct);
+        await consumer.WaitForCountAsync(3, TimeSpan.FromSeconds(10));
+        await receiver.StopAsync(Ct);
+
+        Assert.Equal(["keep 1", "keep 3", "keep 5"], consumer.Lines.Select(l => l.Body));
+        var id = ComponentId.Parse("file_log");
+        Assert.Equal(3, harness.Telemetry.Get(ComponentKind.Receiver, id, Signal.Logs, Outcomes.Accepted));
+        Assert.Equal(2, harness.Telemetry.Get(ComponentKind.Receiver, id, Signal.Logs, Outcomes.Dropped, "operator filtered:no_skip"));
+    }
+
+    [Fact]
     public async Task Start_at_end_skips_existing_lines_but_reads_files_created_later_from_the_start()
     {
         using var dir = new TempDir();

@@ -19,10 +19,12 @@ internal sealed class EntryEmitter
     private readonly FileLogStats _stats;
     private readonly List<LogEntry> _output = [];
     private readonly KeyValuePair<string, object?>[] _staticAttributes;
+    private readonly Action<string, long>? _operatorDropped;
     private DateTimeOffset _observed;
 
-    public EntryEmitter(FileLogReceiverConfig config, TimeProvider time, FileLogStats stats)
+    public EntryEmitter(FileLogReceiverConfig config, TimeProvider time, FileLogStats stats, Action<string, long>? operatorDropped = null)
     {
+        _operatorDropped = operatorDropped;
         _config = config;
         _time = time;
         _stats = stats;
@@ -46,6 +48,26 @@ internal sealed class EntryEmitter
         return _config.Multiline
             ? TokenizeMultiline(state, data, flush, out full)
             : _config.Encoding.ByteNewlines ? TokenizeBytes(state, data, flush, out full) : TokenizeUtf16(state, data, flush, out full);
+    }
+
+    /// <summary>Reports what the operators dropped (filter, on_error drop, no route) since the last report, by reason.</summary>
+    private void ReportOperatorDrops(FileState state)
+    {
+        if (_operatorDropped is null || state.Pipeline is not { } pipeline || pipeline.Dropped.Count == 0)
+        {
+            return;
+        }
+
+        state.OperatorDrops ??= new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (reason, total) in pipeline.Dropped)
+        {
+            var before = state.OperatorDrops.GetValueOrDefault(reason);
+            if (total > before)
+            {
+                state.OperatorDrops[reason] = total;
+                _operatorDropped(reason, total - before);
+            }
+        }
     }
 
     /// <summary>Entries an operator held past its flush period (or all, when forced).</summary>
@@ -395,6 +417,11 @@ internal sealed class EntryEmitter
         foreach (var output in _output)
         {
             Batch.Add(output);
+        }
+
+        if (_output.Count == 0)
+        {
+            ReportOperatorDrops(state);
         }
 
         // An operator that holds the entry (recombine) or drops it: resume before it after a restart.

@@ -58,7 +58,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
         }
 
         _store = new CheckpointStore(CheckpointDirectory);
-        _emitter = new EntryEmitter(_config, _context.Time, Stats);
+        _emitter = new EntryEmitter(_config, _context.Time, Stats, (reason, count) => Count(Outcomes.Dropped, (int)Math.Min(count, int.MaxValue), "operator " + reason));
         _tracker = new FileTracker(_config, _context.Time, _logger, Stats, _emitter);
         var restored = _store.Load();
         _tracker.Restore(restored.Values);

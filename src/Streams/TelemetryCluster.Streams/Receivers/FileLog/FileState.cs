@@ -50,6 +50,9 @@ internal sealed class FileState
 
     public IOperatorPipeline? Pipeline { get; set; }
 
+    /// <summary>The operator drop totals already counted (see <c>EntryEmitter</c>).</summary>
+    public Dictionary<string, long>? OperatorDrops { get; set; }
+
     /// <summary>Truncate mode: skipping the rest of an oversize entry up to its newline.</summary>
     public bool Skipping { get; set; }
 

@@ -19,7 +19,10 @@ internal readonly record struct OffsetMark(FileState State, long Offset, long Re
 internal sealed class LogBatchBuilder
 {
     private readonly IReadOnlyDictionary<string, string> _resource;
+    /// <summary>The scope last used per resource key (the common case: one scope per resource).</summary>
     private readonly Dictionary<string, ScopeLogs> _byResource = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResourceLogs> _resources = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Resource, string Scope), ScopeLogs> _byScope = [];
     private ExportLogsServiceRequest _request = new();
 
     public LogBatchBuilder(IReadOnlyDictionary<string, string> resource) => _resource = resource;
@@ -33,17 +36,37 @@ internal sealed class LogBatchBuilder
     public void Add(LogEntry entry)
     {
         var key = entry.Resource.Count == 0 ? string.Empty : ResourceKey(entry.Resource);
-        if (!_byResource.TryGetValue(key, out var scope))
+        var scopeName = entry.ScopeName ?? string.Empty;
+        if (!_byResource.TryGetValue(key, out var scope) || scope.Scope.Name != scopeName)
         {
-            var resourceLogs = new ResourceLogs { Resource = BuildResource(entry.Resource) };
-            scope = new ScopeLogs { Scope = new InstrumentationScope() };
-            resourceLogs.ScopeLogs.Add(scope);
-            _request.ResourceLogs.Add(resourceLogs);
-            _byResource[key] = scope;
+            scope = ScopeFor(key, scopeName, entry);
         }
 
         scope.LogRecords.Add(ToRecord(entry));
         Count++;
+    }
+
+    /// <summary>The ScopeLogs of (resource, scope name) in this batch; a scope set by a scope_name parser gets its own.</summary>
+    private ScopeLogs ScopeFor(string resourceKey, string scopeName, LogEntry entry)
+    {
+        if (_byScope.TryGetValue((resourceKey, scopeName), out var scope))
+        {
+            _byResource[resourceKey] = scope;
+            return scope;
+        }
+
+        if (!_resources.TryGetValue(resourceKey, out var resourceLogs))
+        {
+            resourceLogs = new ResourceLogs { Resource = BuildResource(entry.Resource) };
+            _request.ResourceLogs.Add(resourceLogs);
+            _resources[resourceKey] = resourceLogs;
+        }
+
+        scope = new ScopeLogs { Scope = new InstrumentationScope { Name = scopeName } };
+        resourceLogs.ScopeLogs.Add(scope);
+        _byScope[(resourceKey, scopeName)] = scope;
+        _byResource[resourceKey] = scope;
+        return scope;
     }
 
     /// <summary>Records that <paramref name="state"/> is safe to resume at <paramref name="offset"/> once this batch is acknowledged.</summary>
@@ -66,6 +89,8 @@ internal sealed class LogBatchBuilder
         var result = (_request, Count, Marks);
         _request = new ExportLogsServiceRequest();
         _byResource.Clear();
+        _resources.Clear();
+        _byScope.Clear();
         Count = 0;
         Marks = [];
         return result;
