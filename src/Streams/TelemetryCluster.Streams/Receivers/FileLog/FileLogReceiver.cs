@@ -233,6 +233,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
     {
         var item = _inFlight.Peek();
         var backoff = _config.RetryOnFailure.InitialInterval;
+        var refusedDelay = TimeSpan.Zero;
         while (true)
         {
             var outcome = await item.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -246,9 +247,12 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
             {
                 Stats.Refusals++;
                 Count(Outcomes.Refused, item.Count, outcome.Reason ?? "refused");
-                var delay = outcome.RetryAfter is { } after && after > TimeSpan.Zero ? after : TimeSpan.FromSeconds(1);
-                delay = TimeSpan.FromTicks(Math.Clamp(delay.Ticks, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(5).Ticks));
-                await Task.Delay(delay, _context.Time, cancellationToken).ConfigureAwait(false);
+                // The hint is meant for remote clients; inside the node a full queue usually frees within
+                // milliseconds, so poll from 10 ms, doubling while the same batch stays refused, up to the hint.
+                var hint = outcome.RetryAfter is { } after && after > TimeSpan.Zero ? after : TimeSpan.FromSeconds(1);
+                hint = TimeSpan.FromTicks(Math.Clamp(hint.Ticks, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(5).Ticks));
+                refusedDelay = refusedDelay == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromTicks(Math.Min(refusedDelay.Ticks * 2, hint.Ticks));
+                await Task.Delay(refusedDelay, _context.Time, cancellationToken).ConfigureAwait(false);
                 item.Task = ConsumeAsync(item, cancellationToken);
                 continue;
             }
