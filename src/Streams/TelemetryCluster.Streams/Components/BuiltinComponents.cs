@@ -10,6 +10,7 @@ public static class BuiltinComponents
 {
     public static IReadOnlyList<IComponentFactory> All { get; } =
     [
+        new Receivers.FileLog.FileLogReceiverFactory(),
         new Receivers.Otlp.OtlpReceiverFactory(),
         new Processors.Batch.BatchProcessorFactory(),
         new Exporters.Debug.DebugExporterFactory(),

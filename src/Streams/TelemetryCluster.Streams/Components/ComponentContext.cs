@@ -16,5 +16,8 @@ public sealed record ComponentContext(
     ActorSystem System,
     IMaterializer Materializer)
 {
+    /// <summary>The node's directory for local state (<c>cluster.storage-dir</c>, default <c>./data</c>), as a full path.</summary>
+    public string StorageDirectory { get; init; } = global::System.IO.Path.GetFullPath("data");
+
     public ILogger CreateLogger() => LoggerFactory.CreateLogger($"TelemetryCluster.{Kind}.{Id}");
 }

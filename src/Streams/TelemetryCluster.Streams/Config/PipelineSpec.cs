@@ -29,6 +29,9 @@ public sealed record EngineSettings(Delivery Delivery, int Partitions, int Pipel
 
     /// <summary>How long a receiver waits for a partition's export under delivery = exported (<c>cluster.export-timeout</c>).</summary>
     public TimeSpan ExportTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Directory for node-local state such as filelog checkpoints (<c>cluster.storage-dir</c>); null = <c>./data</c>.</summary>
+    public string? StorageDir { get; init; }
 }
 
 /// <summary>

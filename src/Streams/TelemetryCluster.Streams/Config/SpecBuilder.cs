@@ -456,12 +456,13 @@ internal sealed class SpecBuilder(ComponentRegistry registry, HoconValue user, H
         _ = reader.GetString("hostname");
         _ = reader.GetInt("port", 0, 65535);
         _ = reader.GetStringList("seed-nodes");
-        _ = reader.GetOptionalString("storage-dir");
+        var storageDir = reader.GetOptionalString("storage-dir");
         return new EngineSettings(delivery, partitions, queue, admission, retryAfter, drain)
         {
             MaxInFlight = maxInFlight,
             AskTimeout = askTimeout,
             ExportTimeout = exportTimeout,
+            StorageDir = storageDir,
         };
     }
 

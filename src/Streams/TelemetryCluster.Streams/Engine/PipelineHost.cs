@@ -306,7 +306,10 @@ public sealed partial class PipelineHost : IAsyncDisposable
         _context.Status,
         _context.Telemetry,
         _context.System,
-        _context.Materializer);
+        _context.Materializer)
+    {
+        StorageDirectory = System.IO.Path.GetFullPath(_spec.Engine.StorageDir ?? "data"),
+    };
 
     private async Task Guard(ComponentId id, Func<Task> stop)
     {

@@ -1,0 +1,336 @@
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using TelemetryCluster.Streams.Components;
+using TelemetryCluster.Streams.Data;
+using TelemetryCluster.Streams.Engine;
+
+namespace TelemetryCluster.Streams.Receivers.FileLog;
+
+/// <summary>
+/// The <c>file_log</c> receiver: one loop per receiver instance polls (and is woken by file change notifications),
+/// reads new lines into batches of up to 100 log records and hands them to the pipelines. Up to
+/// <see cref="Window"/> batches are in flight; their acknowledgements are committed in order, and only then does a
+/// file's checkpoint advance (at-least-once: after a crash only unacknowledged lines are read again). A refusal
+/// (backpressure) pauses reading and sends the same batch again after the suggested delay.
+/// </summary>
+internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
+{
+    /// <summary>Batches in flight at once (acknowledged in order).</summary>
+    public const int Window = 32;
+
+    private static readonly TimeSpan SafetyRescan = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
+
+    private readonly ComponentContext _context;
+    private readonly FileLogReceiverConfig _config;
+    private readonly ILogger _logger;
+    private readonly Queue<InFlight> _inFlight = new();
+    private readonly CancellationTokenSource _stop = new();
+    private IReceiverConsumer? _consumer;
+    private FileTracker? _tracker;
+    private EntryEmitter? _emitter;
+    private CheckpointStore? _store;
+    private Task? _loop;
+    private int _stopped;
+
+    public FileLogReceiver(ComponentContext context, FileLogReceiverConfig config)
+    {
+        _context = context;
+        _config = config;
+        _logger = context.CreateLogger();
+        var safeName = (config.Storage ?? context.Id.ToString()).Replace('/', '_').Replace('\\', '_');
+        CheckpointDirectory = Path.Combine(context.StorageDirectory, "file_log", safeName);
+        Stats = new FileLogStats();
+    }
+
+    public string CheckpointDirectory { get; }
+
+    public FileLogStats Stats { get; }
+
+    internal FileTracker? Tracker => _tracker;
+
+    public Task StartAsync(IReceiverConsumer consumer, CancellationToken cancellationToken)
+    {
+        _consumer = consumer;
+        if (!consumer.Signals.Contains(Signal.Logs))
+        {
+            return Task.CompletedTask;
+        }
+
+        _store = new CheckpointStore(CheckpointDirectory);
+        _emitter = new EntryEmitter(_config, _context.Time, Stats);
+        _tracker = new FileTracker(_config, _context.Time, _logger, Stats, _emitter);
+        var restored = _store.Load();
+        _tracker.Restore(restored.Values);
+        _tracker.StartWatching();
+        FileLogLog.Started(_logger, string.Join(", ", _config.Include.Select(g => g.Pattern)), CheckpointDirectory, restored.Count);
+        _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1 || _loop is null)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        // Hand over what is buffered, wait (bounded) for the acknowledgements, then write the final checkpoint.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(StopWait);
+        try
+        {
+            _tracker!.FlushIdle(force: true);
+            await SendPendingAsync(wait.Token).ConfigureAwait(false);
+            while (_inFlight.Count > 0)
+            {
+                await CompleteHeadAsync(wait.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Unacknowledged lines are read again after the restart.
+        }
+
+        WriteCheckpoints(final: true);
+        _tracker!.Dispose();
+        _store!.Dispose();
+        FileLogLog.Stopped(_logger);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var tracker = _tracker!;
+        var first = true;
+        var lastFull = _context.Time.GetUtcNow();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var now = _context.Time.GetUtcNow();
+                tracker.DrainChanges();
+                if (first || tracker.TakeStructuralChange() || now - lastFull >= SafetyRescan)
+                {
+                    tracker.FullScan(first);
+                    first = false;
+                    lastFull = now;
+                }
+
+                tracker.BeginPoll();
+                while (tracker.ReadSome())
+                {
+                    await SendPendingAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                while (tracker.FlushIdle(force: false))
+                {
+                    await SendPendingAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await SendPendingAsync(cancellationToken).ConfigureAwait(false);
+                while (_inFlight.Count > 0 && _inFlight.Peek().Task.IsCompleted)
+                {
+                    await CompleteHeadAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (_config.DeleteAfterRead)
+                {
+                    foreach (var removed in tracker.DeleteFinished())
+                    {
+                        _store!.WriteRemove(removed.Id);
+                    }
+                }
+
+                foreach (var removed in tracker.Prune())
+                {
+                    _store!.WriteRemove(removed.Id);
+                }
+
+                WriteCheckpoints(final: false);
+                var elapsed = _context.Time.GetUtcNow() - now;
+                var delay = _config.PollInterval - elapsed;
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, _context.Time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Nothing a file contains may stop the receiver: log, count, go on after a pause.
+                FileLogLog.LoopFailed(_logger, e);
+                Stats.ReadErrors++;
+                try
+                {
+                    await Task.Delay(_config.PollInterval, _context.Time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends the current batch (if any), first waiting for room in the window.</summary>
+    private async Task SendPendingAsync(CancellationToken cancellationToken)
+    {
+        var emitter = _emitter!;
+        if (emitter.Batch.IsEmpty)
+        {
+            return;
+        }
+
+        while (_inFlight.Count >= Window)
+        {
+            await CompleteHeadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var (request, count, marks) = emitter.Batch.Take();
+        var item = new InFlight(request, count, marks, _context.Time.GetUtcNow());
+        item.Task = count == 0 ? Task.FromResult(AckOutcome.Accepted) : ConsumeAsync(item, cancellationToken);
+        _inFlight.Enqueue(item);
+    }
+
+    private async Task<AckOutcome> ConsumeAsync(InFlight item, CancellationToken cancellationToken)
+    {
+        var ack = new Ack();
+        var batch = TelemetryBatch.Create(item.Request, AckSet.Of(ack));
+        try
+        {
+            return await _consumer!.ConsumeAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return AckOutcome.Refuse("receiver stopping", TimeSpan.FromSeconds(1));
+        }
+        catch (Exception e)
+        {
+            return AckOutcome.Refuse("pipeline error: " + e.Message, TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>Waits for the oldest batch; resends it while refused (or failed, with retry_on_failure); commits its marks.</summary>
+    private async Task CompleteHeadAsync(CancellationToken cancellationToken)
+    {
+        var item = _inFlight.Peek();
+        var backoff = _config.RetryOnFailure.InitialInterval;
+        while (true)
+        {
+            var outcome = await item.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (outcome.Status == AckStatus.Accepted)
+            {
+                Count(Outcomes.Accepted, item.Count, null);
+                break;
+            }
+
+            if (outcome.Status == AckStatus.Refused)
+            {
+                Stats.Refusals++;
+                Count(Outcomes.Refused, item.Count, outcome.Reason ?? "refused");
+                var delay = outcome.RetryAfter is { } after && after > TimeSpan.Zero ? after : TimeSpan.FromSeconds(1);
+                delay = TimeSpan.FromTicks(Math.Clamp(delay.Ticks, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(5).Ticks));
+                await Task.Delay(delay, _context.Time, cancellationToken).ConfigureAwait(false);
+                item.Task = ConsumeAsync(item, cancellationToken);
+                continue;
+            }
+
+            var retry = _config.RetryOnFailure;
+            var elapsed = _context.Time.GetUtcNow() - item.FirstSent;
+            if (retry.Enabled && (retry.MaxElapsedTime <= TimeSpan.Zero || elapsed + backoff <= retry.MaxElapsedTime))
+            {
+                Count(Outcomes.Refused, item.Count, outcome.Reason ?? "failed");
+                await Task.Delay(backoff, _context.Time, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, retry.MaxInterval.Ticks));
+                item.Task = ConsumeAsync(item, cancellationToken);
+                continue;
+            }
+
+            Stats.Dropped += item.Count;
+            Count(Outcomes.Dropped, item.Count, outcome.Reason ?? "failed");
+            FileLogLog.BatchDropped(_logger, item.Count, outcome.Reason ?? "failed");
+            break;
+        }
+
+        _inFlight.Dequeue();
+        foreach (var mark in item.Marks)
+        {
+            var state = mark.State;
+            state.InFlight--;
+            if (mark.Offset > state.AckedOffset)
+            {
+                state.AckedOffset = mark.Offset;
+                state.AckedRecordNumber = mark.RecordNumber;
+                state.OffsetDirty = true;
+            }
+        }
+
+        WriteCheckpoints(final: false);
+    }
+
+    private void WriteCheckpoints(bool final)
+    {
+        var store = _store!;
+        try
+        {
+            foreach (var state in _tracker!.States)
+            {
+                if (state.DefinitionDirty)
+                {
+                    store.WriteFull(state);
+                    state.DefinitionDirty = false;
+                    state.OffsetDirty = false;
+                }
+                else if (state.OffsetDirty)
+                {
+                    store.WriteOffset(state);
+                    state.OffsetDirty = false;
+                }
+            }
+
+            store.Flush(() => _tracker.States);
+            if (final)
+            {
+                store.Compact(_tracker.States);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            FileLogLog.CheckpointFailed(_logger, e, store.FilePath);
+        }
+    }
+
+    private void Count(string outcome, int items, string? reason) =>
+        _context.Telemetry.Add(ComponentKind.Receiver, _context.Id, Signal.Logs, outcome, items, reason);
+
+    private sealed class InFlight(ExportLogsServiceRequest request, int count, List<OffsetMark> marks, DateTimeOffset firstSent)
+    {
+        public ExportLogsServiceRequest Request { get; } = request;
+
+        public int Count { get; } = count;
+
+        public List<OffsetMark> Marks { get; } = marks;
+
+        public DateTimeOffset FirstSent { get; } = firstSent;
+
+        public Task<AckOutcome> Task { get; set; } = System.Threading.Tasks.Task.FromResult(AckOutcome.Accepted);
+    }
+}

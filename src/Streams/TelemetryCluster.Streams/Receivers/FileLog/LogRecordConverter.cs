@@ -1,0 +1,194 @@
+using System.Globalization;
+using Google.Protobuf;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using OpenTelemetry.Proto.Common.V1;
+using OpenTelemetry.Proto.Logs.V1;
+using OpenTelemetry.Proto.Resource.V1;
+using TelemetryCluster.Streams.Receivers.FileLog.Operators;
+
+namespace TelemetryCluster.Streams.Receivers.FileLog;
+
+/// <summary>A checkpoint mark: after the batch it belongs to is acknowledged, <paramref name="State"/> may resume at <paramref name="Offset"/>.</summary>
+internal readonly record struct OffsetMark(FileState State, long Offset, long RecordNumber);
+
+/// <summary>
+/// Turns the entries leaving the operators into one OTLP logs request: entries with the same resource share a
+/// ResourceLogs (the receiver's <c>resource</c> map plus what operators set), each with one ScopeLogs. Collects the
+/// checkpoint marks of the lines the batch covers.
+/// </summary>
+internal sealed class LogBatchBuilder
+{
+    private readonly IReadOnlyDictionary<string, string> _resource;
+    private readonly Dictionary<string, ScopeLogs> _byResource = new(StringComparer.Ordinal);
+    private ExportLogsServiceRequest _request = new();
+
+    public LogBatchBuilder(IReadOnlyDictionary<string, string> resource) => _resource = resource;
+
+    public int Count { get; private set; }
+
+    public List<OffsetMark> Marks { get; private set; } = [];
+
+    public bool IsEmpty => Count == 0 && Marks.Count == 0;
+
+    public void Add(LogEntry entry)
+    {
+        var key = entry.Resource.Count == 0 ? string.Empty : ResourceKey(entry.Resource);
+        if (!_byResource.TryGetValue(key, out var scope))
+        {
+            var resourceLogs = new ResourceLogs { Resource = BuildResource(entry.Resource) };
+            scope = new ScopeLogs { Scope = new InstrumentationScope() };
+            resourceLogs.ScopeLogs.Add(scope);
+            _request.ResourceLogs.Add(resourceLogs);
+            _byResource[key] = scope;
+        }
+
+        scope.LogRecords.Add(ToRecord(entry));
+        Count++;
+    }
+
+    /// <summary>Records that <paramref name="state"/> is safe to resume at <paramref name="offset"/> once this batch is acknowledged.</summary>
+    public void Mark(FileState state, long offset, long recordNumber)
+    {
+        var marks = Marks;
+        if (marks.Count > 0 && ReferenceEquals(marks[^1].State, state))
+        {
+            marks[^1] = new OffsetMark(state, offset, recordNumber);
+            return;
+        }
+
+        marks.Add(new OffsetMark(state, offset, recordNumber));
+        state.InFlight++;
+    }
+
+    /// <summary>Takes the request and marks and starts a new batch.</summary>
+    public (ExportLogsServiceRequest Request, int Count, List<OffsetMark> Marks) Take()
+    {
+        var result = (_request, Count, Marks);
+        _request = new ExportLogsServiceRequest();
+        _byResource.Clear();
+        Count = 0;
+        Marks = [];
+        return result;
+    }
+
+    public static LogRecord ToRecord(LogEntry entry)
+    {
+        var record = new LogRecord
+        {
+            ObservedTimeUnixNano = UnixNanos(entry.ObservedTimestamp),
+            TimeUnixNano = entry.Timestamp is { } time ? UnixNanos(time) : 0,
+            SeverityNumber = (SeverityNumber)Math.Clamp(entry.Severity, 0, 24),
+            Flags = entry.TraceFlags,
+        };
+        if (entry.SeverityText is { } text)
+        {
+            record.SeverityText = text;
+        }
+
+        if (entry.Body is not null)
+        {
+            record.Body = ToAnyValue(entry.Body);
+        }
+
+        foreach (var (name, value) in entry.Attributes)
+        {
+            record.Attributes.Add(new KeyValue { Key = name, Value = ToAnyValue(value) });
+        }
+
+        if (entry.TraceId is { Length: 16 } traceId)
+        {
+            record.TraceId = ByteString.CopyFrom(traceId);
+        }
+
+        if (entry.SpanId is { Length: 8 } spanId)
+        {
+            record.SpanId = ByteString.CopyFrom(spanId);
+        }
+
+        return record;
+    }
+
+    public static AnyValue ToAnyValue(object? value)
+    {
+        switch (value)
+        {
+            case null:
+                return new AnyValue();
+            case string s:
+                return new AnyValue { StringValue = s };
+            case bool b:
+                return new AnyValue { BoolValue = b };
+            case long l:
+                return new AnyValue { IntValue = l };
+            case int i:
+                return new AnyValue { IntValue = i };
+            case double d:
+                return new AnyValue { DoubleValue = d };
+            case float f:
+                return new AnyValue { DoubleValue = f };
+            case byte[] bytes:
+                return new AnyValue { BytesValue = ByteString.CopyFrom(bytes) };
+            case Dictionary<string, object?> map:
+                {
+                    var list = new KeyValueList();
+                    foreach (var (k, v) in map)
+                    {
+                        list.Values.Add(new KeyValue { Key = k, Value = ToAnyValue(v) });
+                    }
+
+                    return new AnyValue { KvlistValue = list };
+                }
+
+            case List<object?> items:
+                {
+                    var array = new ArrayValue();
+                    foreach (var item in items)
+                    {
+                        array.Values.Add(ToAnyValue(item));
+                    }
+
+                    return new AnyValue { ArrayValue = array };
+                }
+
+            case IFormattable formattable:
+                return new AnyValue { StringValue = formattable.ToString(null, CultureInfo.InvariantCulture) };
+            default:
+                return new AnyValue { StringValue = value.ToString() ?? string.Empty };
+        }
+    }
+
+    private Resource BuildResource(Dictionary<string, object?> fromEntry)
+    {
+        var resource = new Resource();
+        foreach (var (name, value) in _resource)
+        {
+            if (!fromEntry.ContainsKey(name))
+            {
+                resource.Attributes.Add(new KeyValue { Key = name, Value = new AnyValue { StringValue = value } });
+            }
+        }
+
+        foreach (var (name, value) in fromEntry)
+        {
+            resource.Attributes.Add(new KeyValue { Key = name, Value = ToAnyValue(value) });
+        }
+
+        return resource;
+    }
+
+    private static string ResourceKey(Dictionary<string, object?> resource)
+    {
+        var keys = resource.Keys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        var parts = new string[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            parts[i] = keys[i] + "\u0001" + ToAnyValue(resource[keys[i]]);
+        }
+
+        return string.Join('\u0002', parts);
+    }
+
+    private static ulong UnixNanos(DateTimeOffset time) =>
+        time.UtcTicks <= DateTime.UnixEpoch.Ticks ? 0 : (ulong)(time.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+}
