@@ -33,4 +33,7 @@ public sealed class LogEntry
     public byte[]? SpanId { get; set; }
 
     public uint TraceFlags { get; set; }
+
+    /// <summary>The instrumentation scope name a parser's <c>scope_name</c> found; null until then.</summary>
+    public string? ScopeName { get; set; }
 }
