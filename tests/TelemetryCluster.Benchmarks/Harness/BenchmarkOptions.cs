@@ -11,6 +11,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Measurement window per phase (BENCHMARKS.md: at least 30 s for rate workloads).</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>True when <c>--window</c> was given (workloads with their own default window, e.g. filelog's 60 s, then use it).</summary>
+    public bool WindowGiven { get; init; }
+
     /// <summary>Warm-up before each window; load runs but nothing is measured.</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -22,7 +22,7 @@ internal static class CommandLine
         workloads: {string.Join(", ", workloads)}, all, smoke
 
         options:
-          --window 30s        measurement window per phase (default 30s; smoke 4s)
+          --window 30s        measurement window per phase (default 30s, filelog (a) 60s; smoke 4s)
           --warmup 5s         warm-up before each window (default 5s; smoke 2s)
           --rounds 3          A/B rounds, medians over rounds (default 3; smoke 1)
           --concurrency 8     closed-loop callers for max-rate phases
@@ -91,7 +91,7 @@ internal static class CommandLine
         {
             o = args[i] switch
             {
-                "--window" => o with { Window = BenchmarkOptions.ParseDuration(Value(args, ref i)) },
+                "--window" => o with { Window = BenchmarkOptions.ParseDuration(Value(args, ref i)), WindowGiven = true },
                 "--warmup" => o with { Warmup = BenchmarkOptions.ParseDuration(Value(args, ref i)) },
                 "--rounds" => o with { Rounds = Math.Max(1, ParseInt(Value(args, ref i))) },
                 "--concurrency" => o with { Concurrency = Math.Max(1, ParseInt(Value(args, ref i))) },
