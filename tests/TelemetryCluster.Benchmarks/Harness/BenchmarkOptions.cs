@@ -41,6 +41,9 @@ internal sealed record BenchmarkOptions
     /// </summary>
     public string ExporterCompression { get; init; } = "gzip";
 
+    /// <summary>Lines of filelog's pre-written (b) file; null = 3 M (smoke 200k).</summary>
+    public long? FileLogLines { get; init; }
+
     /// <summary>Smoke mode: short windows, one round, targets reported but not gated.</summary>
     public bool Smoke { get; init; }
 

@@ -59,11 +59,11 @@ internal static class LogLines
 
     /// <summary>
     /// Appends to <paramref name="path"/> at <paramref name="linesPerSecond"/>: every <paramref name="tick"/> it writes
-    /// (and flushes, one write call) the lines due by then, so the average rate holds even when a tick is late. Runs
-    /// until <paramref name="stop"/>; returns the lines written.
+    /// (and flushes, one write call) the lines due by then, so the average rate holds even when a tick is late. Lines are
+    /// numbered from <paramref name="firstLine"/>. Runs until <paramref name="stop"/>; returns the lines written.
     /// </summary>
     public static async Task<long> AppendAtRateAsync(
-        string path, double linesPerSecond, TimeSpan tick, TimeProvider time, CancellationToken stop)
+        string path, long firstLine, double linesPerSecond, TimeSpan tick, TimeProvider time, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(time);
         await using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
@@ -79,7 +79,7 @@ internal static class LogLines
                 var due = Math.Min((long)(time.GetElapsedTime(start).TotalSeconds * linesPerSecond), written + (buffer.Length / MaxLineBytes));
                 if (due > written)
                 {
-                    Append(stream, written, due, buffer);
+                    Append(stream, firstLine + written, firstLine + due, buffer);
                     written = due;
                 }
             }

@@ -101,7 +101,7 @@ internal sealed class RsyslogReader : ILogFileReader
         throw new SetupException(InstallHint);
     }
 
-    /// <summary>The first line of <c>rsyslogd -v</c>, e.g. <c>rsyslogd  8.2302.0 (aka 2023.02) compiled with:</c>.</summary>
+    /// <summary>The first line of <c>rsyslogd -v</c> without its " compiled with:", e.g. <c>rsyslogd 8.2302.0 (aka 2023.02)</c>.</summary>
     public static async Task<string> VersionAsync(CancellationToken cancellationToken)
     {
         var exe = Executable();
@@ -110,7 +110,7 @@ internal sealed class RsyslogReader : ILogFileReader
         {
             if (first.Length == 0)
             {
-                first = line.Trim();
+                first = string.Join(' ', line.Replace("compiled with:", "", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries));
             }
         });
         await using (p.ConfigureAwait(false))

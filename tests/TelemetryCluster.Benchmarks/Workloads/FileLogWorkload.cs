@@ -30,6 +30,12 @@ internal sealed class FileLogWorkload : IWorkload
 
     private const long DrainLinesFull = 3_000_000;
     private const long DrainLinesSmoke = 200_000;
+    /// <summary>
+    /// (a)'s lines are numbered from here, (b)'s from 0: files with the same first bytes are one file to the receiver
+    /// (the collector's fingerprint rule; here a lineage with one offset), so (b) must not start like (a).
+    /// </summary>
+    private const long FirstLineA = 10_000_000;
+
     private static readonly TimeSpan WriteTick = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan WindowFull = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
@@ -62,7 +68,7 @@ internal sealed class FileLogWorkload : IWorkload
         var plan = new Plan(
             o.Smoke || o.WindowGiven ? o.Window : WindowFull,
             o.Warmup,
-            o.Smoke ? DrainLinesSmoke : DrainLinesFull,
+            o.FileLogLines ?? (o.Smoke ? DrainLinesSmoke : DrainLinesFull),
             WithoutCheckpoints: !o.Smoke);
 
         var root = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"tc-bench-filelog-{Environment.ProcessId}"));
@@ -223,7 +229,7 @@ internal sealed class FileLogWorkload : IWorkload
                 MachineWindow machineA;
                 using (var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
-                    var writer = LogLines.AppendAtRateAsync(aFile, LinesPerSecond, WriteTick, time, stopWriter.Token);
+                    var writer = LogLines.AppendAtRateAsync(aFile, FirstLineA, LinesPerSecond, WriteTick, time, stopWriter.Token);
                     try
                     {
                         await Task.Delay(plan.Warmup, time, cancellationToken).ConfigureAwait(false);
@@ -321,8 +327,16 @@ internal sealed class FileLogWorkload : IWorkload
         var time = context.TimeProvider;
         var start = time.GetTimestamp();
         long delivered = 0;
+        var nextReport = TimeSpan.FromSeconds(5);
         while (time.GetElapsedTime(start) < timeout)
         {
+            if (time.GetElapsedTime(start) >= nextReport)
+            {
+                context.Progress(string.Create(CultureInfo.InvariantCulture,
+                    $"  {name}: waiting for {what}: {delivered} of {expected} lines delivered after {nextReport.TotalSeconds:0} s"));
+                nextReport += TimeSpan.FromSeconds(5);
+            }
+
             if (reader.HasExited)
             {
                 throw new CorrectnessException($"{name} exited during the run. Last output:\n{reader.Tail()}");
