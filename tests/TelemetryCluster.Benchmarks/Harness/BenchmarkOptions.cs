@@ -44,6 +44,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Lines of filelog's pre-written (b) file; null = 3 M (smoke 200k).</summary>
     public long? FileLogLines { get; init; }
 
+    /// <summary>HOCON appended to the node's config by filelog (it overrides the same keys), for diagnosis; null = none.</summary>
+    public string? NodeHocon { get; init; }
+
     /// <summary>Smoke mode: short windows, one round, targets reported but not gated.</summary>
     public bool Smoke { get; init; }
 

@@ -33,6 +33,7 @@ internal static class CommandLine
                               compression of the node's otlp exporter to its sink: gzip (default), zstd, snappy, none
           --start-timeout 60s time allowed for a process to start and for counts to settle
           --filelog-lines N   lines of filelog's pre-written (b) file (default 3000000; smoke 200000)
+          --node-hocon TEXT   HOCON appended to filelog's node config, for diagnosis (e.g. "cluster.pipeline-queue-size = 64")
 
         exit codes: 0 ok, 1 correctness check failed, 2 a target was missed (not in smoke), 3 setup error, 64 usage
         """;
@@ -101,6 +102,7 @@ internal static class CommandLine
                 "--project-sut" => o with { ProjectSut = ParseSut(Value(args, ref i)) },
                 "--exporter-compression" => o with { ExporterCompression = ParseCompression(Value(args, ref i)) },
                 "--filelog-lines" => o with { FileLogLines = Math.Max(1000, ParseInt(Value(args, ref i))) },
+                "--node-hocon" => o with { NodeHocon = Value(args, ref i) },
                 "--start-timeout" => o with { StartTimeout = BenchmarkOptions.ParseDuration(Value(args, ref i)) },
                 _ => throw new FormatException($"unknown option '{args[i]}'"),
             };

@@ -205,7 +205,8 @@ internal sealed class FileLogWorkload : IWorkload
         {
             var storage = Path.Combine(dir, "storage");
             var node = await context.Launcher.StartNodeAsync(
-                ports => FileLogNodeConfig.FileLogToSink(ports, glob, storage, o.ExporterCompression), cancellationToken).ConfigureAwait(false);
+                ports => FileLogNodeConfig.FileLogToSink(ports, glob, storage, o.ExporterCompression) + (o.NodeHocon is { } extra ? "\n" + extra + "\n" : ""),
+                cancellationToken).ConfigureAwait(false);
             reader = new NodeLogReader((NodeSut)node);
         }
         else
@@ -420,6 +421,11 @@ internal sealed class FileLogWorkload : IWorkload
             "rsyslog: `rsyslogd -n` with imfile (inotify) → omfile, no regex parsing; \"checkpoints on\" = imfile persistStateAfterSubmission=\"on\" " +
             "(state file written after each batch submitted), \"off\" = the default (state written at exit only). " +
             "Every run: delivered = 1 probe + (a) + (b) lines, exactly.");
+        if (context.Options.NodeHocon is { } extra)
+        {
+            context.Notes.Enqueue($"--node-hocon: the node's config had `{extra}` appended (not the defaults).");
+        }
+
         context.Notes.Enqueue(string.Create(c,
             $"read ceiling: `wc -l` on the (b) file (page cache warm) took {Stats.Median([.. wc.Seconds]):0.000} s " +
             $"= {Units.Format(Stats.Median([.. wc.LinesPerSecond]), Units.LinesPerSecond)} (median of 3)."));
