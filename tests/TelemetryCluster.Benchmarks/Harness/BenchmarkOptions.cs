@@ -11,6 +11,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Measurement window per phase (BENCHMARKS.md: at least 30 s for rate workloads).</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>True when <c>--window</c> was given (workloads with their own default window, e.g. filelog's 60 s, then use it).</summary>
+    public bool WindowGiven { get; init; }
+
     /// <summary>Warm-up before each window; load runs but nothing is measured.</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -37,6 +40,12 @@ internal sealed record BenchmarkOptions
     /// default), <c>zstd</c>, <c>snappy</c> or <c>none</c>.
     /// </summary>
     public string ExporterCompression { get; init; } = "gzip";
+
+    /// <summary>Lines of filelog's pre-written (b) file; null = 3 M (smoke 200k).</summary>
+    public long? FileLogLines { get; init; }
+
+    /// <summary>HOCON appended to the node's config by filelog (it overrides the same keys), for diagnosis; null = none.</summary>
+    public string? NodeHocon { get; init; }
 
     /// <summary>Smoke mode: short windows, one round, targets reported but not gated.</summary>
     public bool Smoke { get; init; }

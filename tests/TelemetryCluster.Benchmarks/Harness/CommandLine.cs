@@ -22,7 +22,7 @@ internal static class CommandLine
         workloads: {string.Join(", ", workloads)}, all, smoke
 
         options:
-          --window 30s        measurement window per phase (default 30s; smoke 4s)
+          --window 30s        measurement window per phase (default 30s, filelog (a) 60s; smoke 4s)
           --warmup 5s         warm-up before each window (default 5s; smoke 2s)
           --rounds 3          A/B rounds, medians over rounds (default 3; smoke 1)
           --concurrency 8     closed-loop callers for max-rate phases
@@ -32,6 +32,8 @@ internal static class CommandLine
           --exporter-compression gzip
                               compression of the node's otlp exporter to its sink: gzip (default), zstd, snappy, none
           --start-timeout 60s time allowed for a process to start and for counts to settle
+          --filelog-lines N   lines of filelog's pre-written (b) file (default 3000000; smoke 200000)
+          --node-hocon TEXT   HOCON appended to filelog's node config, for diagnosis (e.g. "cluster.pipeline-queue-size = 64")
 
         exit codes: 0 ok, 1 correctness check failed, 2 a target was missed (not in smoke), 3 setup error, 64 usage
         """;
@@ -91,7 +93,7 @@ internal static class CommandLine
         {
             o = args[i] switch
             {
-                "--window" => o with { Window = BenchmarkOptions.ParseDuration(Value(args, ref i)) },
+                "--window" => o with { Window = BenchmarkOptions.ParseDuration(Value(args, ref i)), WindowGiven = true },
                 "--warmup" => o with { Warmup = BenchmarkOptions.ParseDuration(Value(args, ref i)) },
                 "--rounds" => o with { Rounds = Math.Max(1, ParseInt(Value(args, ref i))) },
                 "--concurrency" => o with { Concurrency = Math.Max(1, ParseInt(Value(args, ref i))) },
@@ -99,6 +101,8 @@ internal static class CommandLine
                 "--node" => o with { NodePath = Value(args, ref i) },
                 "--project-sut" => o with { ProjectSut = ParseSut(Value(args, ref i)) },
                 "--exporter-compression" => o with { ExporterCompression = ParseCompression(Value(args, ref i)) },
+                "--filelog-lines" => o with { FileLogLines = Math.Max(1000, ParseInt(Value(args, ref i))) },
+                "--node-hocon" => o with { NodeHocon = Value(args, ref i) },
                 "--start-timeout" => o with { StartTimeout = BenchmarkOptions.ParseDuration(Value(args, ref i)) },
                 _ => throw new FormatException($"unknown option '{args[i]}'"),
             };

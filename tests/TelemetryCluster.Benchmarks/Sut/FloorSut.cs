@@ -72,6 +72,13 @@ internal sealed class FloorSut : ISystemUnderTest
         return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The log records and OTLP logs Export requests received so far (from <c>GET /count</c>).</summary>
+    public async Task<(long LogRecords, long Requests)> LogCountAsync(CancellationToken cancellationToken)
+    {
+        var parts = (await _http.GetStringAsync(_countUrl, cancellationToken).ConfigureAwait(false)).Split(' ');
+        return (long.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture));
+    }
+
     public string Tail() => _process.Tail();
 
     public async ValueTask DisposeAsync()

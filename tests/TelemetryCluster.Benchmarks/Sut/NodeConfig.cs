@@ -60,5 +60,55 @@ internal static class NodeConfig
             """);
 }
 
+/// <summary>HOCON configs of the filelog workload (see <see cref="FileLogToSink"/>).</summary>
+internal static class FileLogNodeConfig
+{
+    /// <summary>The regex of BENCHMARKS.md's filelog workload (a <c>regex_parser</c> operator on every line).</summary>
+    public const string Regex = @"^(?P<time>\d{4}-\d{2}-\d{2}) (?P<sev>[A-Z0-9]*) (?P<msg>.*)$";
+
+    /// <summary>
+    /// file_log (every file matching <paramref name="include"/>, <c>start_at = beginning</c>, the <see cref="Regex"/>
+    /// regex_parser) → batch → otlp_grpc exporter to the sink (127.0.0.1:<see cref="NodePorts.Sink"/>, plaintext,
+    /// <paramref name="compression"/>) for logs; checkpoints in <paramref name="storageDir"/> (<c>cluster.storage-dir</c>;
+    /// the receiver keeps them always, there is no key to turn them off); health_check on 127.0.0.1:<see cref="NodePorts.Health"/>.
+    /// </summary>
+    public static string FileLogToSink(NodePorts ports, string include, string storageDir, string compression)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $$""""
+            # written by tests/TelemetryCluster.Benchmarks (filelog)
+            receivers."file_log/bench" {
+              include = ["{{include}}"]
+              start_at = beginning
+              operators = [
+                {
+                  type = regex_parser
+                  regex = """{{Regex}}"""
+                }
+              ]
+            }
+            processors.batch {}
+            exporters.otlp_grpc {
+              endpoint = "127.0.0.1:{{ports.Sink}}"
+              tls { insecure = true }
+              compression = {{compression}}
+            }
+            extensions.health_check.endpoint = "127.0.0.1:{{ports.Health}}"
+            service {
+              extensions = [health_check]
+              pipelines.logs {
+                receivers = ["file_log/bench"]
+                processors = [batch]
+                exporters = [otlp_grpc]
+              }
+            }
+            cluster.port = 0
+            cluster.storage-dir = "{{storageDir}}"
+            """");
+    }
+}
+
 /// <summary>The ports a node's config needs: its OTLP/gRPC receiver, its health check, and its downstream sink's gRPC port.</summary>
 internal sealed record NodePorts(int OtlpGrpc, int Health, int Sink);

@@ -84,6 +84,9 @@ internal sealed class NodeSut : ISystemUnderTest
     /// <summary>What the sink received so far: data points, and Export requests (one per batch the node exported).</summary>
     public Task<(long DataPoints, long Requests)> SinkCountAsync(CancellationToken cancellationToken) => _sink.CountAsync(cancellationToken);
 
+    /// <summary>What the sink received so far on OTLP logs: log records, and Export requests (one per batch the node exported).</summary>
+    public Task<(long LogRecords, long Requests)> SinkLogCountAsync(CancellationToken cancellationToken) => _sink.LogCountAsync(cancellationToken);
+
     public string Tail() => _process.Tail() + "\n--- its sink (floor-server, pid " + _sink.Pid.ToString(CultureInfo.InvariantCulture) + ") ---\n" + _sink.Tail();
 
     public async ValueTask DisposeAsync()
