@@ -6,11 +6,12 @@ namespace TelemetryCluster.Benchmarks;
 
 internal static class Program
 {
-    /// <summary>Every workload; later ones (filelog, prometheus-scrape, promql, emf, attributes, idle) go here.</summary>
+    /// <summary>Every workload; later ones (filelog, promql, emf, attributes, idle) go here.</summary>
     private static IReadOnlyList<IWorkload> Workloads() =>
     [
         new OtlpIngestWorkload(),
         new ClusterFanoutWorkload(),
+        new PrometheusScrapeWorkload(),
     ];
 
     public static async Task<int> Main(string[] args)

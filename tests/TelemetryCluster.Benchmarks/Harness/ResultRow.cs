@@ -90,6 +90,7 @@ internal static class Units
     public const string MiB = "MiB";
     public const string DataPointsPerSecond = "dp/s";
     public const string Microseconds = "µs";
+    public const string Milliseconds = "ms";
 
     public static string Format(double value, string unit)
     {
@@ -106,6 +107,9 @@ internal static class Units
             DataPointsPerSecond when value >= 1e6 => (value / 1e6).ToString("0.00", c) + " M dp/s",
             DataPointsPerSecond when value >= 1e3 => (value / 1e3).ToString("0.0", c) + " k dp/s",
             DataPointsPerSecond => value.ToString("0", c) + " dp/s",
+            Milliseconds when value >= 100 => value.ToString("0", c) + " ms",
+            Milliseconds when value >= 10 => value.ToString("0.0", c) + " ms",
+            Milliseconds => value.ToString("0.00", c) + " ms",
             _ => value.ToString("0.###", c) + " " + unit,
         };
     }
