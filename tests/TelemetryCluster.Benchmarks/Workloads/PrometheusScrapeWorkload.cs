@@ -122,6 +122,13 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
                 Target.RatioAtMost(GetTarget),
                 "Prometheus here: " + anchors.Item1));
             rows.Add(new ResultRow(
+                $"{Name} {k} series: GET p50 (/metrics with gzip, as Prometheus asks, vs the static file, plain)",
+                Units.Milliseconds,
+                [.. r.Select(x => x.Gzip.Project.P50)],
+                [.. r.Select(x => x.Gzip.StaticFile.P50)],
+                Target.None,
+                "—"));
+            rows.Add(new ResultRow(
                 $"{Name} {k} series: Prometheus scrape_duration_seconds p50 (us vs static file)",
                 Units.Milliseconds,
                 [.. r.Select(x => x.Scrape.NodeMedianMs)],
@@ -309,8 +316,8 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
             var getSampler = WindowSampler.Start(pids, time, cancellationToken);
             await using (getSampler.ConfigureAwait(false))
             {
-                plain = await AlternateAsync(context, http, metricsUrl, federate, gzip: false, series, cancellationToken).ConfigureAwait(false);
-                gzip = await AlternateAsync(context, http, metricsUrl, federate, gzip: true, series, cancellationToken).ConfigureAwait(false);
+                plain = await AlternateAsync(context, http, metricsUrl, federate, staticServer.Url, gzip: false, series, cancellationToken).ConfigureAwait(false);
+                gzip = await AlternateAsync(context, http, metricsUrl, federate, staticServer.Url, gzip: true, series, cancellationToken).ConfigureAwait(false);
                 getProcesses = await getSampler.StopAsync().ConfigureAwait(false);
                 getMachine = getSampler.Machine!;
             }
@@ -334,6 +341,7 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
             context.Progress(string.Create(CultureInfo.InvariantCulture,
                 $"  scrape p50 node {scrape.NodeMedianMs:0.0} ms vs static {scrape.StaticMedianMs:0.0} ms ({scrape.NodeDurationsMs.Count}/{scrape.StaticDurationsMs.Count} scrapes); " +
                 $"GET p50 plain {plain.Project.P50:0.0} vs federate {plain.Baseline.P50:0.0} ms, gzip {gzip.Project.P50:0.0} vs {gzip.Baseline.P50:0.0} ms; " +
+                $"static file {plain.StaticFile.P50:0.0} ms; " +
                 $"node RSS max {result.NodeRssMaxMiB:0.0} MiB"));
             return result;
         }
@@ -511,18 +519,19 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
     }
 
     /// <summary>
-    /// GET <paramref name="project"/> and <paramref name="baseline"/> in pairs, alternating which goes first (A,B then
-    /// B,A), on one keep-alive connection each: a warm-up, then the window (at least <see cref="MinPairs"/> pairs). Each
-    /// time is from sending the request to the last byte of the body as sent (gzip is not decoded while timed). Then the
-    /// last body of each must hold <paramref name="series"/> series.
+    /// GET <paramref name="project"/>, <paramref name="baseline"/> and, for context, <paramref name="staticFile"/> in
+    /// turns, alternating the order (A,B,S then S,B,A), on one keep-alive connection each: a warm-up, then the window (at
+    /// least <see cref="MinPairs"/> turns). Each time is from sending the request to the last byte of the body as sent
+    /// (gzip is not decoded while timed). Then the last body of each must hold <paramref name="series"/> series.
     /// </summary>
     private static async Task<GetComparison> AlternateAsync(
-        WorkloadContext context, HttpClient http, Uri project, Uri baseline, bool gzip, int series, CancellationToken cancellationToken)
+        WorkloadContext context, HttpClient http, Uri project, Uri baseline, Uri staticFile, bool gzip, int series, CancellationToken cancellationToken)
     {
         var o = context.Options;
         var time = context.TimeProvider;
         using var a = new Endpoint(project);
         using var b = new Endpoint(baseline);
+        using var c = new Endpoint(staticFile);
         var label = gzip ? "gzip" : "plain";
         context.Progress($"  GET {label}: warm-up {o.Warmup.TotalSeconds:0.#} s, window {o.Window.TotalSeconds:0.#} s");
         foreach (var (length, timed) in new[] { (o.Warmup, false), (o.Window, true) })
@@ -531,13 +540,14 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
             var minPairs = timed ? MinPairs : 1;
             for (var pair = 0; pair < minPairs || time.GetElapsedTime(start) < length; pair++)
             {
-                var (first, second) = pair % 2 == 0 ? (a, b) : (b, a);
+                var (first, second, third) = pair % 2 == 0 ? (a, b, c) : (c, b, a);
                 await GetAsync(http, first, gzip, timed, time, cancellationToken).ConfigureAwait(false);
                 await GetAsync(http, second, gzip, timed, time, cancellationToken).ConfigureAwait(false);
+                await GetAsync(http, third, gzip, timed, time, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return new GetComparison(label, Summarize(a, series, "/metrics"), Summarize(b, series, "/federate"));
+        return new GetComparison(label, Summarize(a, series, "/metrics"), Summarize(b, series, "/federate"), Summarize(c, series, "the static file"));
     }
 
     private static async Task GetAsync(HttpClient http, Endpoint target, bool gzip, bool timed, TimeProvider time, CancellationToken cancellationToken)
@@ -629,6 +639,7 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
                 $"(Content-Encoding: {r.Gzip.Baseline.Encoding}). " +
                 $"GET p90/p99 plain {r.Plain.Project.P90:0.0}/{r.Plain.Project.P99:0.0} vs {r.Plain.Baseline.P90:0.0}/{r.Plain.Baseline.P99:0.0} ms ({r.Plain.Project.Requests} + {r.Plain.Baseline.Requests} requests), " +
                 $"gzip {r.Gzip.Project.P90:0.0}/{r.Gzip.Project.P99:0.0} vs {r.Gzip.Baseline.P90:0.0}/{r.Gzip.Baseline.P99:0.0} ms ({r.Gzip.Project.Requests} + {r.Gzip.Baseline.Requests}). " +
+                $"Static file GET p50 {r.Plain.StaticFile.P50:0.0} ms (plain window; plain /metrics {r.Plain.Project.P50:0.0} ms). " +
                 $"Scrapes every {r.ScrapeIntervalSeconds:0} s: {r.Scrape.NodeDurationsMs.Count} of the node, {r.Scrape.StaticDurationsMs.Count} of the static file, all up with {n} samples; " +
                 $"node CPU {r.Scrape.NodeCpuCores:0.000} core and Prometheus {r.Scrape.PrometheusCpuCores:0.000} core in the scrape window. " +
                 $"Series in /metrics {r.SecondsToSeries:0.0} s after the first push; Prometheus up on both {r.SecondsToUp:0.0} s after its start."));
@@ -663,8 +674,8 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
 /// <summary>One side's GETs in a window: count, percentiles and mean (ms), body size as sent, Content-Encoding, series in the last answer.</summary>
 internal sealed record GetStats(string Url, int Requests, double P50, double P90, double P99, double Mean, long Bytes, string Encoding, int Series);
 
-/// <summary>/metrics (project) vs /federate (baseline) with one encoding.</summary>
-internal sealed record GetComparison(string Encoding, GetStats Project, GetStats Baseline);
+/// <summary>/metrics (project) vs /federate (baseline) with one encoding, and the static file (never compressed) for context.</summary>
+internal sealed record GetComparison(string Encoding, GetStats Project, GetStats Baseline, GetStats StaticFile);
 
 /// <summary>Prometheus' scrape_duration_seconds (ms) of every scrape of each job in the window, and CPU in it.</summary>
 internal sealed record ScrapeStats(
