@@ -627,8 +627,9 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
             "never compressed). Prometheus 2.42 always asks for gzip, so it gets gzip from the node and plain text from the static file.");
         context.Notes.Enqueue(
             "GET rows: /metrics (A) vs Prometheus' /federate?match[]={__name__=~\"tc_bench_requests_.*\",job=\"static\"} (B, the same N series " +
-            "scraped from the static file, plus job/instance labels and timestamps), alternating A,B / B,A from the benchmark process on keep-alive " +
-            "connections; time from request to the last byte as sent (gzip not decoded while timed). The last answer of each held N series. " +
+            "scraped from the static file, plus job/instance labels and timestamps), and the static file itself (S, never compressed), in turns " +
+            "A,B,S / S,B,A from the benchmark process on keep-alive connections; time from request to the last byte as sent (gzip not decoded " +
+            "while timed). The last answer of each held N series. " +
             "Prometheus keeps scraping both jobs during the GET windows.");
         foreach (var (n, rounds) in runs)
         {
