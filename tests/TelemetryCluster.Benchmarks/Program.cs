@@ -6,12 +6,13 @@ namespace TelemetryCluster.Benchmarks;
 
 internal static class Program
 {
-    /// <summary>Every workload; later ones (prometheus-scrape, promql, emf, attributes, idle) go here.</summary>
+    /// <summary>Every workload; later ones (promql, emf, attributes, idle) go here.</summary>
     private static IReadOnlyList<IWorkload> Workloads() =>
     [
         new OtlpIngestWorkload(),
         new ClusterFanoutWorkload(),
         new FileLogWorkload(),
+        new PrometheusScrapeWorkload(),
     ];
 
     public static async Task<int> Main(string[] args)

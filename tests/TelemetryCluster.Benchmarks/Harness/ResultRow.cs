@@ -92,6 +92,8 @@ internal static class Units
     public const string Microseconds = "µs";
     public const string LinesPerSecond = "lines/s";
 
+    public const string Milliseconds = "ms";
+
     public static string Format(double value, string unit)
     {
         if (!double.IsFinite(value))
@@ -110,6 +112,10 @@ internal static class Units
             LinesPerSecond when value >= 1e6 => (value / 1e6).ToString("0.00", c) + " M lines/s",
             LinesPerSecond when value >= 1e3 => (value / 1e3).ToString("0.0", c) + " k lines/s",
             LinesPerSecond => value.ToString("0", c) + " lines/s",
+
+            Milliseconds when value >= 100 => value.ToString("0", c) + " ms",
+            Milliseconds when value >= 10 => value.ToString("0.0", c) + " ms",
+            Milliseconds => value.ToString("0.00", c) + " ms",
             _ => value.ToString("0.###", c) + " " + unit,
         };
     }

@@ -39,6 +39,38 @@ internal static class NodeConfig
     }
 
     /// <summary>
+    /// prometheus-scrape: otlp (gRPC on 127.0.0.1:<see cref="NodePorts.OtlpGrpc"/>) → <c>prometheus</c> exporter serving
+    /// <c>/metrics</c> on 127.0.0.1:<paramref name="metricsPort"/> (no processors: the series are pushed once and then only
+    /// scraped; <c>metric_expiration = 1h</c> so none expires during a long round); health_check on
+    /// 127.0.0.1:<see cref="NodePorts.Health"/>; own telemetry off (<c>service.telemetry.metrics.level = none</c>, so
+    /// nodes never contend for :8888); Akka remoting on any free port.
+    /// </summary>
+    public static string OtlpToPrometheus(NodePorts ports, int metricsPort)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $$"""
+            # written by tests/TelemetryCluster.Benchmarks (prometheus-scrape)
+            receivers.otlp.protocols.grpc.endpoint = "127.0.0.1:{{ports.OtlpGrpc}}"
+            exporters.prometheus {
+              endpoint = "127.0.0.1:{{metricsPort}}"
+              metric_expiration = 1h
+            }
+            extensions.health_check.endpoint = "127.0.0.1:{{ports.Health}}"
+            service {
+              extensions = [health_check]
+              telemetry.metrics.level = none
+              pipelines.metrics {
+                receivers = [otlp]
+                exporters = [prometheus]
+              }
+            }
+            cluster.port = 0
+            """);
+    }
+
+    /// <summary>
     /// <paramref name="config"/> made a member of a static-seed cluster: Akka remoting on 127.0.0.1:<paramref name="clusterPort"/>,
     /// the seed node 127.0.0.1:<paramref name="seedPort"/> (the seed lists itself first, so it forms the cluster; a
     /// one-node cluster is the seed alone), and the management endpoint (<c>GET /cluster/members</c>, <c>/cluster/shards</c>)

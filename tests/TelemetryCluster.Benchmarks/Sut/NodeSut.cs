@@ -9,15 +9,17 @@ namespace TelemetryCluster.Benchmarks.Sut;
 /// A TelemetryCluster node in its own process: <c>dotnet telemetry-cluster.dll run --config FILE</c>, with its own
 /// downstream sink: a floor server (<see cref="FloorSut"/>, a separate process started first) that the node's
 /// <c>otlp</c> exporter sends to. Ready when the health_check extension answers 200 on <c>/</c> (or <c>/readyz</c>).
-/// Data points received downstream = the sink's <c>GET /count</c>; the sink's CPU is not the node's.
+/// Data points received downstream = the sink's <c>GET /count</c>; the sink's CPU is not the node's. A node whose
+/// pipeline ends elsewhere (prometheus-scrape: the <c>prometheus</c> exporter) starts without a sink
+/// (<see cref="StartAsync"/> with <c>withSink: false</c>; its <see cref="NodePorts.Sink"/> is then 0).
 /// </summary>
 internal sealed class NodeSut : ISystemUnderTest
 {
     private readonly ChildProcess _process;
     private readonly string _configFile;
-    private readonly FloorSut _sink;
+    private readonly FloorSut? _sink;
 
-    private NodeSut(string dll, string configFile, int grpcPort, FloorSut sink)
+    private NodeSut(string dll, string configFile, int grpcPort, FloorSut? sink)
     {
         _configFile = configFile;
         _sink = sink;
@@ -33,7 +35,7 @@ internal sealed class NodeSut : ISystemUnderTest
 
     public int Pid => _process.Pid;
 
-    public int? SinkPid => _sink.Pid;
+    public int? SinkPid => _sink?.Pid;
 
     public Uri OtlpGrpcEndpoint { get; }
 
@@ -48,22 +50,27 @@ internal sealed class NodeSut : ISystemUnderTest
         TimeProvider time,
         TimeSpan startTimeout,
         CancellationToken cancellationToken,
-        string readyPath = "/")
+        string readyPath = "/",
+        bool withSink = true)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var sink = await FloorSut.StartAsync(startTimeout, cancellationToken, "sink").ConfigureAwait(false);
+        var sink = withSink ? await FloorSut.StartAsync(startTimeout, cancellationToken, "sink").ConfigureAwait(false) : null;
         NodeSut sut;
         NodePorts ports;
         try
         {
-            ports = new NodePorts(FreePort.Next(), FreePort.Next(), sink.OtlpGrpcEndpoint.Port);
+            ports = new NodePorts(FreePort.Next(), FreePort.Next(), sink?.OtlpGrpcEndpoint.Port ?? 0);
             var file = Path.Combine(Path.GetTempPath(), $"tc-bench-{Environment.ProcessId}-{ports.OtlpGrpc}.conf");
             await File.WriteAllTextAsync(file, config(ports), cancellationToken).ConfigureAwait(false);
             sut = new NodeSut(dll, file, ports.OtlpGrpc, sink);
         }
         catch
         {
-            await sink.DisposeAsync().ConfigureAwait(false);
+            if (sink is not null)
+            {
+                await sink.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
 
@@ -79,21 +86,28 @@ internal sealed class NodeSut : ISystemUnderTest
         }
     }
 
-    public Task<long> ReceivedDataPointsAsync(CancellationToken cancellationToken) => _sink.ReceivedDataPointsAsync(cancellationToken);
+    public Task<long> ReceivedDataPointsAsync(CancellationToken cancellationToken) => Sink.ReceivedDataPointsAsync(cancellationToken);
 
     /// <summary>What the sink received so far: data points, and Export requests (one per batch the node exported).</summary>
-    public Task<(long DataPoints, long Requests)> SinkCountAsync(CancellationToken cancellationToken) => _sink.CountAsync(cancellationToken);
+    public Task<(long DataPoints, long Requests)> SinkCountAsync(CancellationToken cancellationToken) => Sink.CountAsync(cancellationToken);
 
     /// <summary>What the sink received so far on OTLP logs: log records, and Export requests (one per batch the node exported).</summary>
-    public Task<(long LogRecords, long Requests)> SinkLogCountAsync(CancellationToken cancellationToken) => _sink.LogCountAsync(cancellationToken);
+    public Task<(long LogRecords, long Requests)> SinkLogCountAsync(CancellationToken cancellationToken) => Sink.LogCountAsync(cancellationToken);
 
-    public string Tail() => _process.Tail() + "\n--- its sink (floor-server, pid " + _sink.Pid.ToString(CultureInfo.InvariantCulture) + ") ---\n" + _sink.Tail();
+    public string Tail() => _sink is null
+        ? _process.Tail()
+        : _process.Tail() + "\n--- its sink (floor-server, pid " + _sink.Pid.ToString(CultureInfo.InvariantCulture) + ") ---\n" + _sink.Tail();
+
+    private FloorSut Sink => _sink ?? throw new InvalidOperationException("this node was started without a sink");
 
     public async ValueTask DisposeAsync()
     {
         // The node first (it flushes into the sink while stopping), then the sink.
         await _process.DisposeAsync().ConfigureAwait(false);
-        await _sink.DisposeAsync().ConfigureAwait(false);
+        if (_sink is not null)
+        {
+            await _sink.DisposeAsync().ConfigureAwait(false);
+        }
         try
         {
             File.Delete(_configFile);

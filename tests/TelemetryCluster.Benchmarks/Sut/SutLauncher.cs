@@ -27,6 +27,10 @@ internal sealed class SutLauncher(BenchmarkOptions options, TimeProvider timePro
     public Task<NodeSut> StartClusterNodeAsync(Func<NodePorts, string> config, string readyPath, CancellationToken cancellationToken) =>
         NodeSut.StartAsync(NodeDll, config, timeProvider, options.StartTimeout, cancellationToken, readyPath);
 
+    /// <summary>A node without a downstream sink (its pipeline ends in, e.g., the <c>prometheus</c> exporter); ready on <c>/</c>.</summary>
+    public Task<NodeSut> StartNodeWithoutSinkAsync(Func<NodePorts, string> config, CancellationToken cancellationToken) =>
+        NodeSut.StartAsync(NodeDll, config, timeProvider, options.StartTimeout, cancellationToken, withSink: false);
+
     /// <summary>
     /// An OTLP metrics sink for <paramref name="side"/>: the project is a node running <paramref name="projectConfig"/>
     /// (or the floor with <c>--project-sut floor</c>); the baseline is the floor.
