@@ -259,7 +259,14 @@ internal sealed class ClusterFanoutWorkload : IWorkload
             context, total.DataPointsAcked, settle, cluster.ExportedPerNodeAsync, static counts => counts.Sum(), cancellationToken).ConfigureAwait(false);
         var exported = perNode.Sum();
         var breakdown = string.Join(", ", perNode.Select((n, i) => string.Create(CultureInfo.InvariantCulture, $"node {i + 1}: {n}")));
-        if (exported != total.DataPointsAcked)
+        if (exported > total.DataPointsAcked && context.Options.Smoke)
+        {
+            // At-least-once: an export that timed out on a starved machine is sent again. Smoke (CI) tolerates that
+            // and says so; a measured run does not.
+            context.Notes.Enqueue(string.Create(CultureInfo.InvariantCulture,
+                $"{label}: {exported - total.DataPointsAcked} data points arrived twice (exports retried after a timeout; at-least-once) — tolerated in smoke only."));
+        }
+        else if (exported != total.DataPointsAcked)
         {
             throw new CorrectnessException(
                 $"{label}: data points acked ({total.DataPointsAcked}) ≠ exported over all nodes ({exported}: {breakdown}) " +
