@@ -173,6 +173,8 @@ public sealed class PipelineHostTests : TestKit
     public async Task An_exporter_with_several_consumers_exports_that_many_batches_at_once()
     {
         var harness = new EngineHarness(Sys);
+        // Five batches against a queue of four: the fifth waits for the stream to pull (slow on a loaded machine).
+        harness.Engine = harness.Engine with { AdmissionTimeout = TimeSpan.FromSeconds(10) };
         harness.ExporterConfigs[ComponentId.Parse("gate")] = new KitConfig(ExporterSettings.None with { Consumers = 3 });
         await using var _ = harness.Pipeline("metrics", ["fakein"], [], ["gate"]);
         await harness.StartAsync();
