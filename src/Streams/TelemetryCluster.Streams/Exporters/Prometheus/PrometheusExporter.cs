@@ -86,6 +86,12 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
         });
         builder.Services.AddSingleton(_context.LoggerFactory);
         builder.Services.AddSingleton<IHostLifetime, DetachedHostLifetime>();
+        var routes = Routes;
+        if (routes is not null)
+        {
+            builder.Services.AddRouting();
+        }
+
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;
@@ -106,6 +112,14 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
         }
 
         var app = builder.Build();
+        if (routes is not null)
+        {
+            // The extension's endpoints first; a request none of them matches falls through to /metrics or 404.
+            app.UseRouting();
+            routes.Map(app, _id);
+            app.UseEndpoints(static _ => { });
+        }
+
         app.Run(HandleAsync);
         try
         {
@@ -193,6 +207,9 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
 
         return Accumulator.Snapshot();
     }
+
+    private IPrometheusEndpointRoutes? Routes =>
+        _context.System.TryGetExtension<IPrometheusEndpointRoutes>(out var routes) ? routes : null;
 
     private IPrometheusViewHub? Hub =>
         _context.System.TryGetExtension<IPrometheusViewHub>(out var hub) ? hub : null;
