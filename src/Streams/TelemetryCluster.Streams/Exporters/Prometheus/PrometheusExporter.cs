@@ -35,6 +35,9 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
     /// <summary>The longest time between two publications of an unchanged state.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>The largest request body accepted when an <see cref="IPrometheusEndpointRoutes"/> maps extra routes.</summary>
+    public const long ExtraRoutesMaxRequestBodySize = 1 << 20;
+
     private readonly ComponentContext _context;
     private readonly ILogger _logger;
     private readonly string _id;
@@ -95,7 +98,8 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;
-            options.Limits.MaxRequestBodySize = 0;
+            // /metrics takes no body; the extension's routes (the query API's POST forms) may take up to 1 MiB.
+            options.Limits.MaxRequestBodySize = routes is null ? 0 : ExtraRoutesMaxRequestBodySize;
             options.ConfigureEndpointDefaults(listenOptions =>
             {
                 listenOptions.Protocols = HttpProtocols.Http1;
