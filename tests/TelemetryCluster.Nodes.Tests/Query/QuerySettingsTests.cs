@@ -25,6 +25,7 @@ public sealed class QuerySettingsTests
         Assert.Equal(TimeSpan.FromMinutes(2), query.Timeout);
         Assert.Equal(TimeSpan.FromMinutes(5), query.LookbackDelta);
         Assert.Equal(TimeSpan.FromSeconds(1), query.FollowInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), query.StaleAfter);
         Assert.Null(query.Username);
         Assert.Equal(Environment.GetEnvironmentVariable(QuerySettings.TokenEnvironmentVariable), query.Token);
     }
@@ -34,7 +35,7 @@ public sealed class QuerySettingsTests
     {
         var query = Read("""
             cluster.query { enabled = false, retention = 30m, max-series = 10, max-samples = 1000, timeout = 5s,
-                            lookback-delta = 1m, follow-interval = 500ms, token = secret, username = keda, password = pw }
+                            lookback-delta = 1m, follow-interval = 500ms, stale-after = 30s, token = secret, username = keda, password = pw }
             """).Query;
 
         Assert.False(query.Enabled);
@@ -49,6 +50,7 @@ public sealed class QuerySettingsTests
         Assert.Equal(TimeSpan.FromSeconds(5), api.Engine.Timeout);
         Assert.Equal(TimeSpan.FromMinutes(1), api.Engine.LookbackDelta);
         Assert.Equal(TimeSpan.FromMilliseconds(500), query.FollowInterval);
+        Assert.Equal(TimeSpan.FromSeconds(30), query.StaleAfter);
         Assert.DoesNotContain("secret", query.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("pw", query.ToString(), StringComparison.Ordinal);
     }

@@ -12,11 +12,12 @@ public sealed class SnapshotFollowerTests
 
     private readonly SeriesStore _store = new();
     private readonly PromQLEngine _engine = new();
+    private readonly ManualTime _time = new();
 
     [Fact]
     public void Gauges_and_counters_are_stored_under_their_family_name_with_the_data_point_timestamp()
     {
-        var follower = new SnapshotFollower(_store);
+        var follower = new SnapshotFollower(_store, _time, TimeSpan.Zero);
         follower.Apply(Snapshot(
             Family("queue_depth", PrometheusMetricType.Gauge, Series(T0, 12, ("job", "api")), Series(T0 + 5, 3, ("job", "db"))),
             Family("requests_total", PrometheusMetricType.Counter, Series(T0, 100, ("job", "api")))));
@@ -32,7 +33,7 @@ public sealed class SnapshotFollowerTests
     [Fact]
     public void Histograms_become_cumulative_buckets_with_inf_sum_and_count()
     {
-        var follower = new SnapshotFollower(_store);
+        var follower = new SnapshotFollower(_store, _time, TimeSpan.Zero);
         var histogram = new PrometheusSeries([new("job", "api")], T0, sum: 7.5, count: 10, bucketBounds: [0.1, 1, 2.5], bucketCounts: [2, 6, 9]);
         follower.Apply(Snapshot(new PrometheusFamily("latency_seconds", PrometheusMetricType.Histogram, "h", "seconds", [histogram])));
 
@@ -57,7 +58,7 @@ public sealed class SnapshotFollowerTests
     [Fact]
     public void Summaries_become_quantile_series_with_sum_and_count()
     {
-        var follower = new SnapshotFollower(_store);
+        var follower = new SnapshotFollower(_store, _time, TimeSpan.Zero);
         var summary = new PrometheusSeries([], T0, sum: 42, count: 4, quantiles: [0, 0.5, 1], quantileValues: [1, 10, 20]);
         follower.Apply(Snapshot(new PrometheusFamily("rpc_duration", PrometheusMetricType.Summary, string.Empty, string.Empty, [summary])));
 
@@ -71,7 +72,7 @@ public sealed class SnapshotFollowerTests
     [Fact]
     public void An_unchanged_view_appends_nothing_and_a_newer_point_appends_once()
     {
-        var follower = new SnapshotFollower(_store);
+        var follower = new SnapshotFollower(_store, _time, TimeSpan.Zero);
         var first = Snapshot(Family("g", PrometheusMetricType.Gauge, Series(T0, 1)));
         follower.Apply(first);
         follower.Apply(first);
@@ -92,7 +93,7 @@ public sealed class SnapshotFollowerTests
     [Fact]
     public void A_series_that_leaves_the_view_is_marked_stale_once_and_comes_back_with_a_newer_point()
     {
-        var follower = new SnapshotFollower(_store);
+        var follower = new SnapshotFollower(_store, _time, TimeSpan.Zero);
         follower.Apply(Snapshot(Family("g", PrometheusMetricType.Gauge, Series(T0, 1, ("job", "a")), Series(T0, 2, ("job", "b")))));
         var histogram = new PrometheusSeries([], T0, sum: 1, count: 1, bucketBounds: [1], bucketCounts: [1]);
         follower.Apply(Snapshot(
@@ -121,9 +122,37 @@ public sealed class SnapshotFollowerTests
     }
 
     [Fact]
+    public void A_series_missing_for_less_than_stale_after_is_not_ended_and_continues()
+    {
+        var follower = new SnapshotFollower(_store, _time, TimeSpan.FromSeconds(10));
+        var full = Snapshot(Family("g", PrometheusMetricType.Gauge, Series(T0, 1, ("job", "a")), Series(T0, 2, ("job", "b"))));
+        follower.Apply(full);
+
+        // A hand-over: the view is empty, then partial, for 9 seconds; then whole again with the same points.
+        follower.Apply(PrometheusSnapshot.Empty);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        follower.Apply(Snapshot(Family("g", PrometheusMetricType.Gauge, Series(T0, 1, ("job", "a")))));
+        _time.Advance(TimeSpan.FromSeconds(4));
+        follower.Apply(full);
+        Assert.Equal(2, _store.SampleCount);
+        Assert.Equal([("g{job=\"a\"}", 1.0), ("g{job=\"b\"}", 2.0)], Vector("g", T0 + 60_000));
+
+        // Really gone: marked once stale-after (10s) after it was first missed.
+        follower.Apply(Snapshot(Family("g", PrometheusMetricType.Gauge, Series(T0, 1, ("job", "a")))));
+        _time.Advance(TimeSpan.FromSeconds(9));
+        follower.Apply(Snapshot(Family("g", PrometheusMetricType.Gauge, Series(T0, 1, ("job", "a")))));
+        Assert.Equal(2, _store.SampleCount);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        follower.Apply(Snapshot(Family("g", PrometheusMetricType.Gauge, Series(T0, 1, ("job", "a")))));
+        follower.Apply(Snapshot(Family("g", PrometheusMetricType.Gauge, Series(T0, 1, ("job", "a")))));
+        Assert.Equal(3, _store.SampleCount);
+        Assert.Equal([("g{job=\"a\"}", 1.0)], Vector("g", T0 + 60_000));
+    }
+
+    [Fact]
     public void Changed_buckets_end_the_old_bucket_series()
     {
-        var follower = new SnapshotFollower(_store);
+        var follower = new SnapshotFollower(_store, _time, TimeSpan.Zero);
         follower.Apply(Snapshot(new PrometheusFamily("h", PrometheusMetricType.Histogram, string.Empty, string.Empty,
             [new PrometheusSeries([], T0, sum: 1, count: 1, bucketBounds: [1, 2], bucketCounts: [1, 1])])));
         follower.Apply(Snapshot(new PrometheusFamily("h", PrometheusMetricType.Histogram, string.Empty, string.Empty,
@@ -159,4 +188,17 @@ public sealed class SnapshotFollowerTests
 
     private static PrometheusSeries Series(long ts, double value, params (string Name, string Value)[] labels) =>
         new(labels.Select(l => new PrometheusLabel(l.Name, l.Value)).ToArray(), ts, value);
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _ticks = 1_000_000;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(T0).AddTicks(_ticks);
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
 }

@@ -50,6 +50,7 @@ public sealed class PrometheusQueryRoutes : IPrometheusEndpointRoutes
             new SeriesStore(_settings.StoreOptions),
             () => _system.TryGetExtension<IPrometheusViewHub>(out var hub) ? hub : null,
             _settings.FollowInterval,
+            _settings.StaleAfter,
             _time,
             _loggers.CreateLogger(typeof(PrometheusQueryRoutes).FullName + "." + id)));
         var lifetime = endpoints.ServiceProvider.GetRequiredService<IHostApplicationLifetime>();

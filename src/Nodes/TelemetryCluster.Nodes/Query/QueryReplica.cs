@@ -24,7 +24,7 @@ public sealed class QueryReplica
     private Task _loop = Task.CompletedTask;
     private long _reads;
 
-    public QueryReplica(string exporterId, SeriesStore store, Func<IPrometheusViewHub?> hub, TimeSpan interval, TimeProvider time, ILogger logger)
+    public QueryReplica(string exporterId, SeriesStore store, Func<IPrometheusViewHub?> hub, TimeSpan interval, TimeSpan staleAfter, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(exporterId);
         ArgumentNullException.ThrowIfNull(store);
@@ -36,7 +36,7 @@ public sealed class QueryReplica
         _interval = interval;
         _time = time;
         _logger = logger;
-        _follower = new SnapshotFollower(store);
+        _follower = new SnapshotFollower(store, time, staleAfter);
     }
 
     public SeriesStore Store => _follower.Store;

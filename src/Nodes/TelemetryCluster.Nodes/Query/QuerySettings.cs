@@ -41,6 +41,9 @@ public sealed record QuerySettings
     /// <summary><c>cluster.query.follow-interval</c>: how often a replica reads the merged view.</summary>
     public TimeSpan FollowInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary><c>cluster.query.stale-after</c>: how long a series may be missing from the view before it is marked stale.</summary>
+    public TimeSpan StaleAfter { get; init; } = SnapshotFollower.DefaultStaleAfter;
+
     /// <summary><c>cluster.query.token</c>: bearer token the API requires; null = open (unless basic auth is set).</summary>
     public string? Token { get; init; }
 
@@ -92,6 +95,7 @@ public sealed record QuerySettings
             Timeout = NodeConfigValues.Duration(root, "cluster.query.timeout", Default.Timeout, TimeSpan.FromMilliseconds(1), errors),
             LookbackDelta = NodeConfigValues.Duration(root, "cluster.query.lookback-delta", Default.LookbackDelta, TimeSpan.FromSeconds(1), errors),
             FollowInterval = NodeConfigValues.Duration(root, "cluster.query.follow-interval", Default.FollowInterval, TimeSpan.FromMilliseconds(100), errors),
+            StaleAfter = NodeConfigValues.Duration(root, "cluster.query.stale-after", Default.StaleAfter, TimeSpan.Zero, errors),
             Token = string.IsNullOrWhiteSpace(token) ? null : token.Trim(),
             Username = username,
             Password = password,

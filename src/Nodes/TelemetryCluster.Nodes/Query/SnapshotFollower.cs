@@ -11,13 +11,19 @@ namespace TelemetryCluster.Nodes.Query;
 /// name is <c>__name__</c>); histograms as cumulative <c>_bucket{le}</c> series (with <c>le="+Inf"</c> = count),
 /// <c>_sum</c> and <c>_count</c>; summaries as <c>{quantile}</c>, <c>_sum</c> and <c>_count</c>. Every sample carries
 /// its data point's timestamp; a series whose timestamp is not newer than the last one appended for it is skipped
-/// (the view did not change). A series missing from a snapshot gets one stale marker (1 ms after its last sample, so
-/// every node following the same view writes the same marker). The single writer of its store: call
-/// <see cref="Apply"/> from one thread at a time.
+/// (the view did not change). A series missing from the snapshots for <c>staleAfter</c> (so that the partial view
+/// of a MetricsView hand-over, rebuilt within the exporters' 5s refresh, does not end every series) gets one stale
+/// marker, 1 ms after its last sample, so every node following the same view writes the same marker. The single
+/// writer of its store: call <see cref="Apply"/> from one thread at a time.
 /// </summary>
 public sealed class SnapshotFollower
 {
+    /// <summary>The default grace before a missing series is marked stale: twice the exporters' refresh interval.</summary>
+    public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromSeconds(10);
+
     private readonly SeriesStore _store;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _staleAfter;
     private readonly Dictionary<SeriesKey, Entry> _entries = new(SeriesKeyComparer.Instance);
     private readonly Dictionary<string, MetricMetadata> _metadata = new(StringComparer.Ordinal);
     private readonly Dictionary<double, string> _numbers = [];
@@ -25,10 +31,12 @@ public sealed class SnapshotFollower
     private long _generation;
     private long _newest = long.MinValue;
 
-    public SnapshotFollower(SeriesStore store)
+    public SnapshotFollower(SeriesStore store, TimeProvider? time = null, TimeSpan? staleAfter = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        _time = time ?? TimeProvider.System;
+        _staleAfter = staleAfter ?? DefaultStaleAfter;
     }
 
     public SeriesStore Store => _store;
@@ -47,6 +55,7 @@ public sealed class SnapshotFollower
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var generation = ++_generation;
+        var now = _time.GetTimestamp();
         foreach (var family in snapshot.Families)
         {
             UpdateMetadata(family);
@@ -60,6 +69,7 @@ public sealed class SnapshotFollower
                 }
 
                 entry.Generation = generation;
+                entry.MissingSince = null;
                 if (series.TimestampMs <= entry.LastTimestampMs)
                 {
                     Unchanged++;
@@ -77,7 +87,8 @@ public sealed class SnapshotFollower
                 continue;
             }
 
-            if (!entry.Stale && entry.SampleLabels.Length > 0)
+            entry.MissingSince ??= now;
+            if (!entry.Stale && entry.SampleLabels.Length > 0 && _time.GetElapsedTime(entry.MissingSince.Value, now) >= _staleAfter)
             {
                 var at = entry.LastTimestampMs + 1;
                 foreach (var labels in entry.SampleLabels)
@@ -298,6 +309,7 @@ public sealed class SnapshotFollower
         public long Generation;
         public long LastTimestampMs = long.MinValue;
         public bool Stale;
+        public long? MissingSince;
         public Labels[] SampleLabels = [];
         public double[] Bounds = [];
     }
