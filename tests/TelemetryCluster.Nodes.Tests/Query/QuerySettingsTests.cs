@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Akka.Configuration;
 using TelemetryCluster.Nodes.Query;
 using TelemetryCluster.Streams.Config;
@@ -65,5 +66,28 @@ public sealed class QuerySettingsTests
         Assert.Equal(
             ["cluster.query.max-samples", "cluster.query.max-series", "cluster.query.password", "cluster.query.retention", "cluster.query.timeout"],
             errors);
+    }
+
+    [Fact]
+    public void The_readme_example_is_valid_and_the_reference_declares_every_key_it_reads()
+    {
+        string? readme = null;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null && readme is null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "Nodes", "TelemetryCluster.Nodes", "Query", "README.md");
+            readme = File.Exists(candidate) ? candidate : null;
+        }
+
+        Assert.NotNull(readme);
+        var block = Regex.Match(File.ReadAllText(readme), "```hocon\\s*\\n(?<body>.*?)```", RegexOptions.Singleline);
+        Assert.True(block.Success, "the Query README has a ```hocon block");
+        var query = Read(block.Groups["body"].Value).Query;
+        Assert.Equal(TimeSpan.FromHours(1), query.Retention);
+        Assert.Equal(TimeSpan.FromMinutes(2), query.Timeout);
+
+        var declared = ConfigLoader.Reference().GetConfig("cluster.query").Root.GetObject().Items.Keys.Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            ["enabled", "follow-interval", "lookback-delta", "max-samples", "max-series", "password", "query-max-samples", "retention", "stale-after", "timeout", "token", "username"],
+            declared);
     }
 }
