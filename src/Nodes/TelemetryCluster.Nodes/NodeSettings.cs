@@ -4,6 +4,7 @@ using Akka.Configuration.Hocon;
 using TelemetryCluster.Nodes.Discovery;
 using TelemetryCluster.Nodes.Management;
 using TelemetryCluster.Nodes.MetricsView;
+using TelemetryCluster.Nodes.Query;
 using TelemetryCluster.Streams.Config;
 
 namespace TelemetryCluster.Nodes;
@@ -50,6 +51,9 @@ public sealed record NodeSettings
 
     /// <summary>The MetricsView singleton (<c>cluster.metrics-view</c>).</summary>
     public MetricsViewSettings MetricsView { get; init; } = MetricsViewSettings.Default;
+
+    /// <summary>The Prometheus query API on every prometheus exporter endpoint (<c>cluster.query</c>).</summary>
+    public QuerySettings Query { get; init; } = QuerySettings.Default;
 
     /// <summary>True when the node forms (or starts) the cluster by joining itself.</summary>
     public bool SelfJoin => SeedNodes.Count == 0 && !Bootstrap.Enabled;
@@ -102,6 +106,7 @@ public sealed record NodeSettings
         var bootstrap = BootstrapSettings.Read(root, errors);
         bootstrap.Validate(management, errors);
         var metricsView = MetricsViewSettings.Read(root, errors);
+        var query = QuerySettings.Read(root, Environment.GetEnvironmentVariable, errors);
         if (errors.HasErrors)
         {
             throw new ConfigException(errors.Items);
@@ -119,6 +124,7 @@ public sealed record NodeSettings
             Management = management,
             Bootstrap = bootstrap,
             MetricsView = metricsView,
+            Query = query,
         };
     }
 

@@ -2,8 +2,10 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using TelemetryCluster.Nodes.Discovery;
 using TelemetryCluster.Nodes.MetricsView;
+using TelemetryCluster.Nodes.Query;
 using TelemetryCluster.Streams.Engine;
 
 namespace TelemetryCluster.Nodes.Management;
@@ -13,7 +15,8 @@ namespace TelemetryCluster.Nodes.Management;
 /// bootstrap, the MetricsView singleton with its proxy, every node's health reporter, and the
 /// <see cref="Streams.Extensions.HealthCheck.IClusterStatusSource"/> that health_check's <c>/status?cluster</c> reads, and
 /// the <see cref="Streams.Exporters.Prometheus.IPrometheusViewHub"/> through which every node's prometheus exporter
-/// serves the cluster-merged /metrics.
+/// serves the cluster-merged /metrics, and the <see cref="Streams.Exporters.Prometheus.IPrometheusEndpointRoutes"/> that
+/// serves the Prometheus query API (<c>cluster.query</c>) next to it.
 /// </summary>
 public static class ManagementHosting
 {
@@ -35,6 +38,12 @@ public static class ManagementHosting
                 system.ActorOf(MemberUpTracker.Props(resolver.GetService<MemberUpTimes>()), "member-up-tracker");
                 system.RegisterExtension(new ClusterStatusSourceId(resolver.GetService<MetricsViewClient>()));
                 system.RegisterExtension(new PrometheusViewHubId(new PrometheusViewHub(registry, settings, system)));
+                if (settings.Query.Enabled)
+                {
+                    system.RegisterExtension(new PrometheusEndpointRoutesId(
+                        new PrometheusQueryRoutes(system, settings.Query, time, resolver.GetService<ILoggerFactory>())));
+                }
+
                 var view = await registry.GetAsync<MetricsViewMarker>().ConfigureAwait(false);
                 system.ActorOf(
                     NodeHealthReporter.Props(view, resolver.GetService<ComponentStatusRegistry>(), time, settings.MetricsView.ReportInterval),

@@ -306,6 +306,47 @@ public sealed class PrometheusExporterHttpTests : IAsyncLifetime
         await Assert.ThrowsAsync<HttpRequestException>(() => _http.GetStringAsync(new Uri($"http://127.0.0.1:{exporter.Port}/metrics"), TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task With_endpoint_routes_the_exporter_serves_them_next_to_metrics_and_404_otherwise()
+    {
+        var routes = new EchoRoutes();
+        _system.RegisterExtension(new RoutesId(routes));
+        var exporter = await StartAsync();
+        await Export(exporter, Request(Gauge("local.only", string.Empty, Point(1, Sec(1)))));
+        var ct = TestContext.Current.CancellationToken;
+
+        using var api = await GetAsync(exporter, "/api/v1/echo");
+        using var metrics = await GetAsync(exporter);
+        using var other = await GetAsync(exporter, "/other");
+        using var post = await GetAsync(exporter, method: HttpMethod.Post);
+
+        Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+        Assert.Equal("prometheus", await api.Content.ReadAsStringAsync(ct));
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("# TYPE local_only gauge\n", await metrics.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal("404 page not found\n", await other.Content.ReadAsStringAsync(ct));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        Assert.Equal(["prometheus"], routes.Mapped);
+    }
+
+    private sealed class EchoRoutes : IPrometheusEndpointRoutes
+    {
+        public List<string> Mapped { get; } = [];
+
+        public void Map(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string exporterId)
+        {
+            Mapped.Add(exporterId);
+            Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(
+                endpoints, "/api/v1/echo", (Microsoft.AspNetCore.Http.RequestDelegate)(http => Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(http.Response, exporterId)));
+        }
+    }
+
+    private sealed class RoutesId(IPrometheusEndpointRoutes routes) : ExtensionIdProvider<IPrometheusEndpointRoutes>
+    {
+        public override IPrometheusEndpointRoutes CreateExtension(ExtendedActorSystem system) => routes;
+    }
+
     private sealed class RecordingHub : IPrometheusViewHub
     {
         public List<(string Exporter, PrometheusSnapshot Snapshot)> Published { get; } = [];

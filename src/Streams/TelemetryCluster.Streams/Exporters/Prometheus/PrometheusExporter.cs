@@ -35,6 +35,9 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
     /// <summary>The longest time between two publications of an unchanged state.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>The largest request body accepted when an <see cref="IPrometheusEndpointRoutes"/> maps extra routes.</summary>
+    public const long ExtraRoutesMaxRequestBodySize = 1 << 20;
+
     private readonly ComponentContext _context;
     private readonly ILogger _logger;
     private readonly string _id;
@@ -86,10 +89,17 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
         });
         builder.Services.AddSingleton(_context.LoggerFactory);
         builder.Services.AddSingleton<IHostLifetime, DetachedHostLifetime>();
+        var routes = Routes;
+        if (routes is not null)
+        {
+            builder.Services.AddRouting();
+        }
+
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;
-            options.Limits.MaxRequestBodySize = 0;
+            // /metrics takes no body; the extension's routes (the query API's POST forms) may take up to 1 MiB.
+            options.Limits.MaxRequestBodySize = routes is null ? 0 : ExtraRoutesMaxRequestBodySize;
             options.ConfigureEndpointDefaults(listenOptions =>
             {
                 listenOptions.Protocols = HttpProtocols.Http1;
@@ -106,6 +116,14 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
         }
 
         var app = builder.Build();
+        if (routes is not null)
+        {
+            // The extension's endpoints first; a request none of them matches falls through to /metrics or 404.
+            app.UseRouting();
+            routes.Map(app, _id);
+            app.UseEndpoints(static _ => { });
+        }
+
         app.Run(HandleAsync);
         try
         {
@@ -193,6 +211,9 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
 
         return Accumulator.Snapshot();
     }
+
+    private IPrometheusEndpointRoutes? Routes =>
+        _context.System.TryGetExtension<IPrometheusEndpointRoutes>(out var routes) ? routes : null;
 
     private IPrometheusViewHub? Hub =>
         _context.System.TryGetExtension<IPrometheusViewHub>(out var hub) ? hub : null;
