@@ -36,18 +36,17 @@ public sealed class PrometheusNodeProcessTests
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
             var metrics = new MetricsService.MetricsServiceClient(channel);
-            await WaitAsync(node, async () => (await TryGetAsync(client, $"http://127.0.0.1:{health}/")).Status == HttpStatusCode.OK, "health 200", ct);
+            await NodeWaits.UntilAsync(node, async () => (await NodeWaits.TryGetAsync(client, $"http://127.0.0.1:{health}/")).Status == HttpStatusCode.OK, "health 200", ct);
 
             // Ten points of one gauge per service; the last (by timestamp) has the value 9.
             await metrics.ExportAsync(Otlp.Metrics(10, service: "alpha"), cancellationToken: ct);
             await metrics.ExportAsync(Otlp.Metrics(10, service: "beta"), cancellationToken: ct);
 
             var body = string.Empty;
-            await WaitAsync(
-                node,
+            await NodeWaits.UntilAsync(node,
                 async () =>
                 {
-                    var (status, text, contentType) = await TryGetAsync(client, $"http://127.0.0.1:{prometheus}/metrics");
+                    var (status, text, contentType) = await NodeWaits.TryGetAsync(client, $"http://127.0.0.1:{prometheus}/metrics");
                     body = text;
                     return status == HttpStatusCode.OK && contentType == "text/plain; version=0.0.4; charset=utf-8"
                         && text.Contains("node_test_gauge_ratio{job=\"alpha\"", StringComparison.Ordinal)
@@ -67,41 +66,6 @@ public sealed class PrometheusNodeProcessTests
         finally
         {
             File.Delete(extra);
-        }
-    }
-
-    private static async Task<(HttpStatusCode? Status, string Body, string? ContentType)> TryGetAsync(HttpClient client, string url)
-    {
-        try
-        {
-            using var response = await client.GetAsync(new Uri(url));
-            return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.ToString());
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return (null, string.Empty, null);
-        }
-    }
-
-    private static async Task WaitAsync(NodeProcess node, Func<Task<bool>> condition, string what, CancellationToken ct)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(Timeout);
-        while (!await condition())
-        {
-            if (node.HasExited)
-            {
-                Assert.Fail($"the node exited while waiting for {what}.\n{node.Describe()}");
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                Assert.Fail($"timed out waiting for {what}.\n{node.Describe()}");
-            }
         }
     }
 }

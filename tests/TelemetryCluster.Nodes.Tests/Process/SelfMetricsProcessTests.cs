@@ -37,17 +37,16 @@ public sealed class SelfMetricsProcessTests
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
             var metrics = new MetricsService.MetricsServiceClient(channel);
-            await WaitAsync(node, async () => await StatusAsync(client, $"http://127.0.0.1:{health}/") == HttpStatusCode.OK, "health 200", ct);
+            await NodeWaits.UntilAsync(node, async () => (await NodeWaits.TryGetAsync(client, $"http://127.0.0.1:{health}/")).Status == HttpStatusCode.OK, "health 200", ct);
 
             await metrics.ExportAsync(Otlp.Metrics(10, service: "alpha"), cancellationToken: ct);
             await metrics.ExportAsync(Otlp.Metrics(10, service: "beta"), cancellationToken: ct);
 
             var body = string.Empty;
-            await WaitAsync(
-                node,
+            await NodeWaits.UntilAsync(node,
                 async () =>
                 {
-                    body = await BodyAsync(client, $"http://127.0.0.1:{self}/metrics");
+                    body = (await NodeWaits.TryGetAsync(client, $"http://127.0.0.1:{self}/metrics")).Body;
                     return body.Contains("otelcol_exporter_sent_metric_points_total{exporter=\"debug\"} 20\n", StringComparison.Ordinal);
                 },
                 "the debug exporter's 20 points on the own-telemetry endpoint",
@@ -64,53 +63,6 @@ public sealed class SelfMetricsProcessTests
         finally
         {
             File.Delete(extra);
-        }
-    }
-
-    private static async Task<HttpStatusCode?> StatusAsync(HttpClient client, string url)
-    {
-        try
-        {
-            using var response = await client.GetAsync(new Uri(url));
-            return response.StatusCode;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<string> BodyAsync(HttpClient client, string url)
-    {
-        try
-        {
-            return await client.GetStringAsync(new Uri(url));
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return string.Empty;
-        }
-    }
-
-    private static async Task WaitAsync(NodeProcess node, Func<Task<bool>> condition, string what, CancellationToken ct)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(Timeout);
-        while (!await condition())
-        {
-            if (node.HasExited)
-            {
-                Assert.Fail($"the node exited while waiting for {what}.\n{node.Describe()}");
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                Assert.Fail($"timed out waiting for {what}.\n{node.Describe()}");
-            }
         }
     }
 }

@@ -41,7 +41,7 @@ public sealed class QueryNodeProcessTests
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
             var metrics = new MetricsService.MetricsServiceClient(channel);
-            await WaitAsync(node, async () => (await TryGetAsync(client, $"http://127.0.0.1:{health}/")).Status == HttpStatusCode.OK, "health 200", ct);
+            await NodeWaits.UntilAsync(node, async () => (await NodeWaits.TryGetAsync(client, $"http://127.0.0.1:{health}/")).Status == HttpStatusCode.OK, "health 200", ct);
 
             // Ten points of one gauge per service, ending a little before `at` (whole seconds); the last has the value 9.
             var at = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
@@ -51,11 +51,10 @@ public sealed class QueryNodeProcessTests
 
             var api = $"http://127.0.0.1:{prometheus}/api/v1";
             var body = string.Empty;
-            await WaitAsync(
-                node,
+            await NodeWaits.UntilAsync(node,
                 async () =>
                 {
-                    var (status, text, _) = await TryGetAsync(client, $"{api}/query?query=sum(node_test_gauge_ratio)&time={at}");
+                    var (status, text, _) = await NodeWaits.TryGetAsync(client, $"{api}/query?query=sum(node_test_gauge_ratio)&time={at}");
                     body = text;
                     return status == HttpStatusCode.OK && text.Contains("\"18\"", StringComparison.Ordinal);
                 },
@@ -64,7 +63,7 @@ public sealed class QueryNodeProcessTests
             Assert.Equal($$$"""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[{{{at}}},"18"]}]}}""", body);
 
             // One series per service, each with its own labels and the last value.
-            var (_, perService, contentType) = await TryGetAsync(client, $"{api}/query?query=node_test_gauge_ratio&time={at}");
+            var (_, perService, contentType) = await NodeWaits.TryGetAsync(client, $"{api}/query?query=node_test_gauge_ratio&time={at}");
             Assert.Equal("application/json", contentType?.Split(';')[0]);
             using (var doc = JsonDocument.Parse(perService))
             {
@@ -78,20 +77,20 @@ public sealed class QueryNodeProcessTests
             }
 
             // query_range: every step at or after the points (within the 5m lookback) sees 18.
-            var (rangeStatus, range, _) = await TryGetAsync(client, $"{api}/query_range?query=sum(node_test_gauge_ratio)&start={at - 2}&end={at + 30}&step=15");
+            var (rangeStatus, range, _) = await NodeWaits.TryGetAsync(client, $"{api}/query_range?query=sum(node_test_gauge_ratio)&start={at - 2}&end={at + 30}&step=15");
             Assert.Equal(HttpStatusCode.OK, rangeStatus);
             Assert.Equal(
                 $$$"""{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[{{{at - 2}}},"18"],[{{{at + 13}}},"18"],[{{{at + 28}}},"18"]]}]}}""",
                 range);
 
-            var (_, series, _) = await TryGetAsync(client, $"{api}/series?match[]=node_test_gauge_ratio&start={at - 60}&end={at + 60}");
+            var (_, series, _) = await NodeWaits.TryGetAsync(client, $"{api}/series?match[]=node_test_gauge_ratio&start={at - 60}&end={at + 60}");
             using (var doc = JsonDocument.Parse(series))
             {
                 Assert.Equal("success", doc.RootElement.GetProperty("status").GetString());
                 Assert.Equal(2, doc.RootElement.GetProperty("data").GetArrayLength());
             }
 
-            var (_, labels, _) = await TryGetAsync(client, $"{api}/labels");
+            var (_, labels, _) = await NodeWaits.TryGetAsync(client, $"{api}/labels");
             using (var doc = JsonDocument.Parse(labels))
             {
                 var names = doc.RootElement.GetProperty("data").EnumerateArray().Select(e => e.GetString()).ToList();
@@ -99,12 +98,12 @@ public sealed class QueryNodeProcessTests
                 Assert.Contains("job", names);
             }
 
-            var (_, values, _) = await TryGetAsync(client, $"{api}/label/job/values");
+            var (_, values, _) = await NodeWaits.TryGetAsync(client, $"{api}/label/job/values");
             Assert.Contains("\"alpha\"", values, StringComparison.Ordinal);
 
             // /metrics still answers, anything else is 404.
-            Assert.Equal(HttpStatusCode.OK, (await TryGetAsync(client, $"http://127.0.0.1:{prometheus}/metrics")).Status);
-            Assert.Equal(HttpStatusCode.NotFound, (await TryGetAsync(client, $"http://127.0.0.1:{prometheus}/nothing")).Status);
+            Assert.Equal(HttpStatusCode.OK, (await NodeWaits.TryGetAsync(client, $"http://127.0.0.1:{prometheus}/metrics")).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await NodeWaits.TryGetAsync(client, $"http://127.0.0.1:{prometheus}/nothing")).Status);
 
             // The real promtool reads the same answer.
             var (exit, stdout, stderr) = await Promtool.RunAsync(
@@ -118,41 +117,6 @@ public sealed class QueryNodeProcessTests
         finally
         {
             File.Delete(extra);
-        }
-    }
-
-    private static async Task<(HttpStatusCode? Status, string Body, string? ContentType)> TryGetAsync(HttpClient client, string url)
-    {
-        try
-        {
-            using var response = await client.GetAsync(new Uri(url));
-            return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.ToString());
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return (null, string.Empty, null);
-        }
-    }
-
-    private static async Task WaitAsync(NodeProcess node, Func<Task<bool>> condition, string what, CancellationToken ct)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(Timeout);
-        while (!await condition())
-        {
-            if (node.HasExited)
-            {
-                Assert.Fail($"the node exited while waiting for {what}.\n{node.Describe()}");
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                Assert.Fail($"timed out waiting for {what}.\n{node.Describe()}");
-            }
         }
     }
 }

@@ -10,13 +10,23 @@ namespace TelemetryCluster.Streams.Exporters.Prometheus;
 /// </summary>
 internal static class MetricsResponse
 {
-    public static async Task WriteAsync(HttpContext http, PrometheusSnapshot snapshot, bool allowOpenMetrics, bool timestamps)
+    /// <summary>Writes the answer; a snapshot that cannot be written is a 500 (after <paramref name="writeFailed"/>).</summary>
+    public static async Task WriteAsync(HttpContext http, PrometheusSnapshot snapshot, bool allowOpenMetrics, bool timestamps, Action<Exception>? writeFailed = null)
     {
         var request = http.Request;
         var format = allowOpenMetrics && Negotiation.WantsOpenMetrics(request.Headers.Accept) ? ExpositionFormat.OpenMetrics : ExpositionFormat.Text;
         var gzip = Negotiation.AcceptsGzip(request.Headers.AcceptEncoding);
         using var buffer = new PooledBufferWriter();
-        PrometheusTextWriter.Write(buffer, snapshot, format, timestamps);
+        try
+        {
+            PrometheusTextWriter.Write(buffer, snapshot, format, timestamps);
+        }
+        catch (Exception ex)
+        {
+            writeFailed?.Invoke(ex);
+            await PlainAsync(http, StatusCodes.Status500InternalServerError, "internal error\n").ConfigureAwait(false);
+            return;
+        }
 
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;

@@ -284,48 +284,10 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
             return;
         }
 
-        var format = Config.EnableOpenMetrics && Negotiation.WantsOpenMetrics(request.Headers.Accept) ? ExpositionFormat.OpenMetrics : ExpositionFormat.Text;
-        var gzip = Negotiation.AcceptsGzip(request.Headers.AcceptEncoding);
-        using var buffer = new PooledBufferWriter();
-        try
-        {
-            PrometheusTextWriter.Write(buffer, snapshot, format, Config.SendTimestamps);
-        }
-        catch (Exception ex)
-        {
-            PrometheusExporterTelemetry.ScrapeFailed(_logger, ex);
-            await Plain(http, StatusCodes.Status500InternalServerError, "internal error\n").ConfigureAwait(false);
-            return;
-        }
-
-        var response = http.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = format == ExpositionFormat.OpenMetrics ? PrometheusTextWriter.OpenMetricsContentType : PrometheusTextWriter.TextContentType;
-        response.Headers.Vary = "Accept, Accept-Encoding";
-        if (HttpMethods.IsHead(request.Method))
-        {
-            return;
-        }
-
-        if (gzip)
-        {
-            response.Headers.ContentEncoding = "gzip";
-            await using var zip = new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
-            await zip.WriteAsync(buffer.WrittenMemory, http.RequestAborted).ConfigureAwait(false);
-        }
-        else
-        {
-            response.ContentLength = buffer.WrittenCount;
-            await response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted).ConfigureAwait(false);
-        }
+        await MetricsResponse.WriteAsync(http, snapshot, Config.EnableOpenMetrics, Config.SendTimestamps, ex => PrometheusExporterTelemetry.ScrapeFailed(_logger, ex)).ConfigureAwait(false);
     }
 
-    private static Task Plain(HttpContext http, int status, string text)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "text/plain; charset=utf-8";
-        return http.Response.WriteAsync(text, http.RequestAborted);
-    }
+    private static Task Plain(HttpContext http, int status, string text) => MetricsResponse.PlainAsync(http, status, text);
 }
 
 /// <summary>Accept / Accept-Encoding rules of /metrics.</summary>
