@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using TelemetryCluster.Streams.Exporters.Prometheus;
 
 namespace TelemetryCluster.Nodes.MetricsView;
 
@@ -68,12 +69,26 @@ public sealed record ClusterView(string ViewNode, ImmutableArray<NodeHealthRepor
 
 /// <summary>
 /// A node's current snapshot of one prometheus exporter, pushed by the node's <see cref="PrometheusViewHub"/>; it
-/// replaces that node's previous snapshot for the exporter in the singleton.
+/// replaces that node's previous snapshot for the exporter in the singleton unless it carries the same
+/// <paramref name="Version"/> (the periodic refresh of unchanged content), which changes nothing.
 /// </summary>
-public sealed record NodePrometheusSnapshot(string Address, string Exporter, Streams.Exporters.Prometheus.PrometheusSnapshot Snapshot) : IMetricsViewMessage;
+public sealed record NodePrometheusSnapshot(
+    string Address,
+    string Exporter,
+    Streams.Exporters.Prometheus.PrometheusSnapshot Snapshot,
+    PrometheusContentVersion Version = default) : IMetricsViewMessage;
 
-/// <summary>Asks the singleton for the merged view of one exporter; the answer is a <see cref="PrometheusView"/>.</summary>
-public sealed record GetPrometheusView(string Exporter) : IMetricsViewMessage;
+/// <summary>
+/// Asks the singleton for the merged view of one exporter; the answer is a <see cref="PrometheusView"/>, without the
+/// snapshot when <paramref name="Known"/> (the version the asker holds) is still current.
+/// </summary>
+public sealed record GetPrometheusView(string Exporter, PrometheusContentVersion Known = default) : IMetricsViewMessage;
 
-/// <summary>The merged view of one prometheus exporter over every member node.</summary>
-public sealed record PrometheusView(string Exporter, Streams.Exporters.Prometheus.PrometheusSnapshot Snapshot) : IMetricsViewMessage;
+/// <summary>
+/// The merged view of one prometheus exporter over every member node and the version of its content;
+/// <paramref name="Snapshot"/> is null when the asker's known version is current (nothing to ship).
+/// </summary>
+public sealed record PrometheusView(
+    string Exporter,
+    Streams.Exporters.Prometheus.PrometheusSnapshot? Snapshot,
+    PrometheusContentVersion Version = default) : IMetricsViewMessage;

@@ -44,9 +44,16 @@ public sealed class MetricsViewSerializer(ExtendedActorSystem system) : Serializ
         NodeHealthReport report => ToProto(report).ToByteArray(),
         GetClusterView => [],
         ClusterView view => ToProto(view).ToByteArray(),
-        NodePrometheusSnapshot node => new NodePrometheusSnapshotProto { Address = node.Address, Exporter = node.Exporter, Snapshot = ToProto(node.Snapshot) }.ToByteArray(),
-        GetPrometheusView get => new GetPrometheusViewProto { Exporter = get.Exporter }.ToByteArray(),
-        PrometheusView view => new PrometheusViewProto { Exporter = view.Exporter, Snapshot = ToProto(view.Snapshot) }.ToByteArray(),
+        NodePrometheusSnapshot node => new NodePrometheusSnapshotProto
+        {
+            Address = node.Address,
+            Exporter = node.Exporter,
+            Snapshot = ToProto(node.Snapshot),
+            Epoch = node.Version.Epoch,
+            Sequence = node.Version.Sequence,
+        }.ToByteArray(),
+        GetPrometheusView get => new GetPrometheusViewProto { Exporter = get.Exporter, KnownEpoch = get.Known.Epoch, KnownSequence = get.Known.Sequence }.ToByteArray(),
+        PrometheusView view => ToProto(view).ToByteArray(),
         _ => throw new ArgumentException($"{nameof(MetricsViewSerializer)} cannot serialize {obj?.GetType().ToString() ?? "null"}", nameof(obj)),
     };
 
@@ -56,7 +63,7 @@ public sealed class MetricsViewSerializer(ExtendedActorSystem system) : Serializ
         GetViewManifest => GetClusterView.Instance,
         ViewManifest => FromProto(ClusterViewProto.Parser.ParseFrom(bytes)),
         PrometheusSnapshotManifest => FromProto(NodePrometheusSnapshotProto.Parser.ParseFrom(bytes)),
-        GetPrometheusViewManifest => new GetPrometheusView(GetPrometheusViewProto.Parser.ParseFrom(bytes).Exporter),
+        GetPrometheusViewManifest => FromProto(GetPrometheusViewProto.Parser.ParseFrom(bytes)),
         PrometheusViewManifest => FromProto(PrometheusViewProto.Parser.ParseFrom(bytes)),
         _ => throw new SerializationException($"unknown manifest '{manifest}' for {nameof(MetricsViewSerializer)}"),
     };
@@ -100,9 +107,26 @@ public sealed class MetricsViewSerializer(ExtendedActorSystem system) : Serializ
 
     private static ClusterView FromProto(ClusterViewProto proto) => new(proto.ViewNode, [.. proto.Nodes.Select(FromProto)]);
 
-    private static NodePrometheusSnapshot FromProto(NodePrometheusSnapshotProto proto) => new(proto.Address, proto.Exporter, FromProto(proto.Snapshot));
+    private static NodePrometheusSnapshot FromProto(NodePrometheusSnapshotProto proto) =>
+        new(proto.Address, proto.Exporter, FromProto(proto.Snapshot), new PrometheusContentVersion(proto.Epoch, proto.Sequence));
 
-    private static PrometheusView FromProto(PrometheusViewProto proto) => new(proto.Exporter, FromProto(proto.Snapshot));
+    private static GetPrometheusView FromProto(GetPrometheusViewProto proto) =>
+        new(proto.Exporter, new PrometheusContentVersion(proto.KnownEpoch, proto.KnownSequence));
+
+    private static PrometheusViewProto ToProto(PrometheusView view)
+    {
+        var proto = new PrometheusViewProto { Exporter = view.Exporter, Epoch = view.Version.Epoch, Sequence = view.Version.Sequence, Unchanged = view.Snapshot is null };
+        if (view.Snapshot is not null)
+        {
+            proto.Snapshot = ToProto(view.Snapshot);
+        }
+
+        return proto;
+    }
+
+    /// <summary>An answer marked unchanged carries no snapshot (whatever the bytes hold); one not marked always has one.</summary>
+    private static PrometheusView FromProto(PrometheusViewProto proto) =>
+        new(proto.Exporter, proto.Unchanged ? null : FromProto(proto.Snapshot), new PrometheusContentVersion(proto.Epoch, proto.Sequence));
 
     internal static PrometheusSnapshotProto ToProto(PrometheusSnapshot snapshot)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Hosting;
@@ -9,6 +10,9 @@ namespace TelemetryCluster.Nodes.MetricsView;
 /// The node's <see cref="IPrometheusViewHub"/> (an Akka extension on the ActorSystem): the prometheus exporter
 /// instances of this node publish their snapshots through it to the MetricsView singleton (via this node's proxy,
 /// which buffers while the singleton is located or handed over) and read the merged view of every node from it.
+/// It keeps the last merged view it read per exporter and names its version in every ask: while the view is
+/// unchanged the singleton answers without the snapshot and the hub hands out the same <see cref="PrometheusMergedView"/>
+/// instance, so nothing but the version crosses the network and the exporter's encoded answer stays valid.
 /// </summary>
 public sealed class PrometheusViewHub(IReadOnlyActorRegistry registry, NodeSettings settings, ActorSystem system) : IPrometheusViewHub
 {
@@ -19,9 +23,15 @@ public sealed class PrometheusViewHub(IReadOnlyActorRegistry registry, NodeSetti
     public const int MaxSeriesPerSnapshot = 50_000;
 
     private readonly string _self = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
+    private readonly ConcurrentDictionary<string, PrometheusMergedView> _views = new(StringComparer.Ordinal);
     private int _lastCut;
 
-    public void Publish(string exporterId, PrometheusSnapshot snapshot)
+    /// <summary>Merged views received with their snapshot (the other asks were answered "unchanged").</summary>
+    public long FullViewsReceived => Interlocked.Read(ref _fullViews);
+
+    private long _fullViews;
+
+    public void Publish(string exporterId, PrometheusSnapshot snapshot, PrometheusContentVersion version)
     {
         ArgumentNullException.ThrowIfNull(exporterId);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -33,7 +43,8 @@ public sealed class PrometheusViewHub(IReadOnlyActorRegistry registry, NodeSetti
 
         if (registry.TryGet<MetricsViewMarker>(out var proxy))
         {
-            proxy.Tell(new NodePrometheusSnapshot(_self, exporterId, bounded));
+            // The bound depends on the content only, so the version still names what is sent.
+            proxy.Tell(new NodePrometheusSnapshot(_self, exporterId, bounded, version));
         }
     }
 
@@ -64,14 +75,29 @@ public sealed class PrometheusViewHub(IReadOnlyActorRegistry registry, NodeSetti
         return new PrometheusSnapshot(kept);
     }
 
-    public async Task<PrometheusSnapshot> GetMergedAsync(string exporterId, CancellationToken cancellationToken)
+    public async Task<PrometheusMergedView> GetMergedAsync(string exporterId, CancellationToken cancellationToken)
     {
         var timeout = settings.MetricsView.AskTimeout;
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wait.CancelAfter(timeout);
         var proxy = await registry.GetAsync<MetricsViewMarker>(wait.Token).ConfigureAwait(false);
-        var view = await proxy.Ask<PrometheusView>(new GetPrometheusView(exporterId), timeout, cancellationToken).ConfigureAwait(false);
-        return view.Snapshot;
+        var held = _views.GetValueOrDefault(exporterId);
+        var view = await proxy.Ask<PrometheusView>(new GetPrometheusView(exporterId, held?.Version ?? default), timeout, cancellationToken).ConfigureAwait(false);
+        if (view.Snapshot is null)
+        {
+            if (held is not null && held.Version == view.Version)
+            {
+                return held;
+            }
+
+            // Another reader replaced the held view in between: ask for the whole view.
+            view = await proxy.Ask<PrometheusView>(new GetPrometheusView(exporterId), timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        Interlocked.Increment(ref _fullViews);
+        var merged = new PrometheusMergedView(view.Snapshot ?? PrometheusSnapshot.Empty, view.Version);
+        _views[exporterId] = merged;
+        return merged;
     }
 }
 

@@ -9,7 +9,8 @@ namespace TelemetryCluster.Nodes.Query;
 /// reads the cluster-merged view (the one <c>/metrics</c> serves) every follow interval and hands it to a
 /// <see cref="SnapshotFollower"/>. Every node runs one per exporter id and follows the same view, so every node
 /// answers queries alike; after a singleton hand-over the view is rebuilt from the nodes' pushes and the replica just
-/// continues. Started when the exporter's HTTP server has started, stopped when it stops (and restartable).
+/// continues. The hub ships the view only when its version moved, and an unchanged view is not applied again unless a
+/// missing series still waits for its stale marker. Started when the exporter's HTTP server has started, stopped when it stops (and restartable).
 /// </summary>
 public sealed class QueryReplica
 {
@@ -100,14 +101,22 @@ public sealed class QueryReplica
     {
         using var timer = new PeriodicTimer(_interval, _time);
         var failing = false;
+        var applied = PrometheusContentVersion.None;
         do
         {
             try
             {
                 if (_hub() is { } hub)
                 {
-                    var snapshot = await hub.GetMergedAsync(_exporterId, cancellationToken).ConfigureAwait(false);
-                    _follower.Apply(snapshot);
+                    var view = await hub.GetMergedAsync(_exporterId, cancellationToken).ConfigureAwait(false);
+
+                    // An unchanged view (same version) adds nothing unless a missing series still waits for its marker.
+                    if (!view.Version.IsKnown || view.Version != applied || !_follower.Settled)
+                    {
+                        _follower.Apply(view.Snapshot);
+                        applied = view.Version;
+                    }
+
                     Interlocked.Increment(ref _reads);
                     if (failing)
                     {

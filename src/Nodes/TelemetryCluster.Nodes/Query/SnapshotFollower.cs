@@ -30,6 +30,7 @@ public sealed class SnapshotFollower
     private readonly List<SeriesKey> _evict = [];
     private long _generation;
     private long _newest = long.MinValue;
+    private int _waiting;
 
     public SnapshotFollower(SeriesStore store, TimeProvider? time = null, TimeSpan? staleAfter = null)
     {
@@ -50,11 +51,18 @@ public sealed class SnapshotFollower
     /// <summary>Series skipped because their timestamp was not newer than the last appended (the view had not changed).</summary>
     public long Unchanged { get; private set; }
 
+    /// <summary>
+    /// True when applying the last snapshot again would change nothing: no series missing from it still waits for its
+    /// stale marker (a reader may then skip an unchanged view).
+    /// </summary>
+    public bool Settled => _waiting == 0;
+
     /// <summary>Appends what is new in <paramref name="snapshot"/> and marks the series it no longer holds stale.</summary>
     public void Apply(PrometheusSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var generation = ++_generation;
+        var waiting = 0;
         var now = _time.GetTimestamp();
         foreach (var family in snapshot.Families)
         {
@@ -100,6 +108,10 @@ public sealed class SnapshotFollower
                 entry.Stale = true;
                 entry.LastTimestampMs = at;
             }
+            else if (!entry.Stale && entry.SampleLabels.Length > 0)
+            {
+                waiting++;
+            }
 
             // Kept (so that a late sample older than the marker is skipped) until it leaves the retention window.
             if (_newest != long.MinValue && entry.LastTimestampMs < _newest - (long)_store.Options.Retention.TotalMilliseconds)
@@ -114,6 +126,7 @@ public sealed class SnapshotFollower
         }
 
         _evict.Clear();
+        _waiting = waiting;
     }
 
     private void Append(PrometheusFamily family, PrometheusSeries series, Entry entry)

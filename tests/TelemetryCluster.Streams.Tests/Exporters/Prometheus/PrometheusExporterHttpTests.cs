@@ -94,13 +94,13 @@ public sealed class PrometheusExporterHttpTests : IAsyncLifetime
         return request;
     }
 
-    private async Task<PrometheusExporter> StartAsync(Func<PrometheusExporterConfig, PrometheusExporterConfig>? change = null)
+    private async Task<PrometheusExporter> StartAsync(Func<PrometheusExporterConfig, PrometheusExporterConfig>? change = null, TimeProvider? time = null)
     {
         var context = new ComponentContext(
             ComponentId.Parse("prometheus"),
             ComponentKind.Exporter,
             NullLoggerFactory.Instance,
-            TimeProvider.System,
+            time ?? TimeProvider.System,
             new ComponentStatusRegistry(TimeProvider.System),
             _telemetry,
             _system,
@@ -273,6 +273,7 @@ public sealed class PrometheusExporterHttpTests : IAsyncLifetime
         Assert.Equal("# HELP from_the_cluster h\n# TYPE from_the_cluster gauge\nfrom_the_cluster 42\n", text);
         var published = Assert.Single(hub.Published);
         Assert.Equal("prometheus", published.Exporter);
+        Assert.True(published.Version.IsKnown);
         Assert.Contains(published.Snapshot.Families, f => f.Name == "local_only");
 
         hub.Fail = true;
@@ -347,24 +348,31 @@ public sealed class PrometheusExporterHttpTests : IAsyncLifetime
         public override IPrometheusEndpointRoutes CreateExtension(ExtendedActorSystem system) => routes;
     }
 
+    /// <summary>A hub whose merged view is set by the test; every set is a new content version.</summary>
     private sealed class RecordingHub : IPrometheusViewHub
     {
-        public List<(string Exporter, PrometheusSnapshot Snapshot)> Published { get; } = [];
+        private PrometheusMergedView _merged = new(PrometheusSnapshot.Empty, new PrometheusContentVersion(7, 0));
 
-        public PrometheusSnapshot Merged { get; set; } = PrometheusSnapshot.Empty;
+        public List<(string Exporter, PrometheusSnapshot Snapshot, PrometheusContentVersion Version)> Published { get; } = [];
+
+        public PrometheusSnapshot Merged
+        {
+            get => _merged.Snapshot;
+            set => _merged = new PrometheusMergedView(value, _merged.Version with { Sequence = _merged.Version.Sequence + 1 });
+        }
 
         public bool Fail { get; set; }
 
-        public void Publish(string exporterId, PrometheusSnapshot snapshot)
+        public void Publish(string exporterId, PrometheusSnapshot snapshot, PrometheusContentVersion version)
         {
             lock (Published)
             {
-                Published.Add((exporterId, snapshot));
+                Published.Add((exporterId, snapshot, version));
             }
         }
 
-        public Task<PrometheusSnapshot> GetMergedAsync(string exporterId, CancellationToken cancellationToken) =>
-            Fail ? Task.FromException<PrometheusSnapshot>(new TimeoutException("no singleton")) : Task.FromResult(Merged);
+        public Task<PrometheusMergedView> GetMergedAsync(string exporterId, CancellationToken cancellationToken) =>
+            Fail ? Task.FromException<PrometheusMergedView>(new TimeoutException("no singleton")) : Task.FromResult(_merged);
     }
 
     private sealed class HubId(IPrometheusViewHub hub) : ExtensionIdProvider<IPrometheusViewHub>

@@ -164,11 +164,18 @@ internal sealed class PrometheusAccumulator
     }
 
     /// <summary>Expires, then copies the state into a sorted, immutable snapshot.</summary>
-    public PrometheusSnapshot Snapshot()
+    public PrometheusSnapshot Snapshot() => Snapshot(out _);
+
+    /// <summary>
+    /// Expires, then copies the state into a sorted, immutable snapshot; <paramref name="version"/> is the
+    /// <see cref="Version"/> of exactly that content (read under the same lock as the copy).
+    /// </summary>
+    public PrometheusSnapshot Snapshot(out long version)
     {
         Expire();
         lock (_gate)
         {
+            version = Interlocked.Read(ref _version);
             var names = new string[_families.Count];
             _families.Keys.CopyTo(names, 0);
             Array.Sort(names, StringComparer.Ordinal);

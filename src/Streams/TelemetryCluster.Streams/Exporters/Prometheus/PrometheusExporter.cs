@@ -42,6 +42,10 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _id;
     private readonly CancellationTokenSource _stop = new();
+    private readonly long _epoch = PrometheusContentVersion.NewEpoch();
+    private readonly EncodedAnswerCache _answers;
+    private readonly Lock _localGate = new();
+    private PrometheusMergedView? _local;
     private WebApplication? _app;
     private Task _loop = Task.CompletedTask;
     private long _publishedVersion = -1;
@@ -56,6 +60,7 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
         _logger = context.CreateLogger();
         _id = context.Id.ToString();
         Accumulator = new PrometheusAccumulator(config, context.Time);
+        _answers = new EncodedAnswerCache(config.SendTimestamps);
     }
 
     public PrometheusExporterConfig Config { get; }
@@ -66,6 +71,9 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
     public int Port { get; private set; }
 
     public IReadOnlyList<string> Addresses { get; private set; } = [];
+
+    /// <summary>Answers encoded so far (one per content version, format and encoding asked for); the other scrapes were served from the cache.</summary>
+    public long Encodings => _answers.Encodings;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -200,16 +208,44 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(ShutdownAsync(CancellationToken.None));
 
-    /// <summary>The snapshot a scrape serves: the cluster's merged view with a hub, else this node's.</summary>
-    public async Task<PrometheusSnapshot> ViewAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The view a scrape serves: the cluster's merged view with a hub, else this node's. Series past
+    /// <c>metric_expiration</c> are expired first (so neither view, nor an answer cached for it, still holds them).
+    /// </summary>
+    public async Task<PrometheusMergedView> ViewAsync(CancellationToken cancellationToken)
     {
+        Accumulator.Expire();
         if (Hub is { } hub)
         {
             Publish(hub, force: false);
             return await hub.GetMergedAsync(_id, cancellationToken).ConfigureAwait(false);
         }
 
-        return Accumulator.Snapshot();
+        return LocalView();
+    }
+
+    /// <summary>This node's state with its version; the same instance while the accumulator's version has not moved.</summary>
+    private PrometheusMergedView LocalView()
+    {
+        var current = Volatile.Read(ref _local);
+        if (current is not null && current.Version.Sequence == Accumulator.Version)
+        {
+            return current;
+        }
+
+        lock (_localGate)
+        {
+            current = _local;
+            if (current is not null && current.Version.Sequence == Accumulator.Version)
+            {
+                return current;
+            }
+
+            var snapshot = Accumulator.Snapshot(out var version);
+            current = new PrometheusMergedView(snapshot, new PrometheusContentVersion(_epoch, version));
+            Volatile.Write(ref _local, current);
+            return current;
+        }
     }
 
     private IPrometheusEndpointRoutes? Routes =>
@@ -248,10 +284,10 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
             return;
         }
 
-        var snapshot = Accumulator.Snapshot();
-        Interlocked.Exchange(ref _publishedVersion, Accumulator.Version);
+        var snapshot = Accumulator.Snapshot(out var snapshotVersion);
+        Interlocked.Exchange(ref _publishedVersion, snapshotVersion);
         Interlocked.Exchange(ref _publishedAt, now);
-        hub.Publish(_id, snapshot);
+        hub.Publish(_id, snapshot, new PrometheusContentVersion(_epoch, snapshotVersion));
     }
 
     private async Task HandleAsync(HttpContext http)
@@ -271,10 +307,10 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
             return;
         }
 
-        PrometheusSnapshot snapshot;
+        PrometheusMergedView view;
         try
         {
-            snapshot = await ViewAsync(http.RequestAborted).ConfigureAwait(false);
+            view = await ViewAsync(http.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
         {
@@ -284,7 +320,7 @@ internal sealed class PrometheusExporter : IExporter, IAsyncDisposable
             return;
         }
 
-        await MetricsResponse.WriteAsync(http, snapshot, Config.EnableOpenMetrics, Config.SendTimestamps, ex => PrometheusExporterTelemetry.ScrapeFailed(_logger, ex)).ConfigureAwait(false);
+        await MetricsResponse.WriteAsync(http, view, _answers, Config.EnableOpenMetrics, ex => PrometheusExporterTelemetry.ScrapeFailed(_logger, ex)).ConfigureAwait(false);
     }
 
     private static Task Plain(HttpContext http, int status, string text) => MetricsResponse.PlainAsync(http, status, text);
