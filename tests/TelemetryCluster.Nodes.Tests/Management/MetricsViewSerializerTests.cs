@@ -83,7 +83,10 @@ public sealed class MetricsViewSerializerTests : IAsyncLifetime
         new PrometheusFamily("e", PrometheusMetricType.Untyped, "u", string.Empty, [new PrometheusSeries([], 0, 1e-300)]),
     ]);
 
-    public static TheoryData<string> PrometheusMessages { get; } = ["snapshot", "empty snapshot", "get", "view", "empty view"];
+    public static TheoryData<string> PrometheusMessages { get; } =
+        ["snapshot", "empty snapshot", "versioned snapshot", "get", "get with a known version", "view", "empty view", "versioned view", "unchanged view"];
+
+    private static readonly PrometheusContentVersion Version = new(-8_123_456_789_012_345_678, 42);
 
     [Theory]
     [MemberData(nameof(PrometheusMessages))]
@@ -93,9 +96,13 @@ public sealed class MetricsViewSerializerTests : IAsyncLifetime
         {
             "snapshot" => new NodePrometheusSnapshot("akka.tcp://telemetry-cluster@10.0.0.1:4053", "prometheus/internal", Snapshot),
             "empty snapshot" => new NodePrometheusSnapshot("a", "prometheus", PrometheusSnapshot.Empty),
+            "versioned snapshot" => new NodePrometheusSnapshot("a", "prometheus", Snapshot, Version),
             "get" => new GetPrometheusView("prometheus"),
+            "get with a known version" => new GetPrometheusView("prometheus", Version),
             "view" => new PrometheusView("prometheus", Snapshot),
-            _ => new PrometheusView("prometheus", PrometheusSnapshot.Empty),
+            "empty view" => new PrometheusView("prometheus", PrometheusSnapshot.Empty),
+            "versioned view" => new PrometheusView("prometheus", Snapshot, Version),
+            _ => new PrometheusView("prometheus", null, Version),
         };
 
         var serializer = Assert.IsType<MetricsViewSerializer>(_system.Serialization.FindSerializerFor(message));
@@ -110,13 +117,21 @@ public sealed class MetricsViewSerializerTests : IAsyncLifetime
         if (back is NodePrometheusSnapshot node)
         {
             var original = (NodePrometheusSnapshot)message;
-            Assert.Equal((original.Address, original.Exporter), (node.Address, node.Exporter));
+            Assert.Equal((original.Address, original.Exporter, original.Version), (node.Address, node.Exporter, node.Version));
             AssertSame(original.Snapshot, node.Snapshot);
         }
         else if (back is PrometheusView view)
         {
-            Assert.Equal(((PrometheusView)message).Exporter, view.Exporter);
-            AssertSame(((PrometheusView)message).Snapshot, view.Snapshot);
+            var original = (PrometheusView)message;
+            Assert.Equal((original.Exporter, original.Version), (view.Exporter, view.Version));
+            if (original.Snapshot is null)
+            {
+                Assert.Null(view.Snapshot);
+            }
+            else
+            {
+                AssertSame(original.Snapshot, Assert.IsType<PrometheusSnapshot>(view.Snapshot));
+            }
         }
         else
         {

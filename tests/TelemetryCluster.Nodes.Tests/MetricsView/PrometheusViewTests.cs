@@ -4,7 +4,9 @@ using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Metrics.V1;
 using OpenTelemetry.Proto.Resource.V1;
+using TelemetryCluster.Nodes.MetricsView;
 using TelemetryCluster.Nodes.Tests.Management;
+using TelemetryCluster.Streams.Exporters.Prometheus;
 using TelemetryCluster.Streams.Data;
 using TelemetryCluster.Testing;
 
@@ -101,7 +103,25 @@ public sealed class PrometheusViewTests
             "the new values in both views",
             ct);
         Assert.Equal(Services, Count(bodies[0], "queue_depth{"));
+
+        // Nothing changes now: both nodes' refresh pushes (every 5 s) carry the versions the view holds, so the merged
+        // view keeps its version and instance on both nodes, nothing more is shipped, and /metrics keeps its bytes.
+        var hubs = new[] { first, second }.Select(n => (PrometheusViewHub)n.System.GetExtension<IPrometheusViewHub>()!).ToArray();
+        var views = await Task.WhenAll(hubs.Select(h => h.GetMergedAsync("prometheus", ct)));
+        var shipped = hubs.Select(h => h.FullViewsReceived).ToArray();
+        await Task.Delay(PrometheusExporterRefresh + TimeSpan.FromSeconds(1.5), ct);
+        var later = await Task.WhenAll(hubs.Select(h => h.GetMergedAsync("prometheus", ct)));
+        var laterBodies = await Task.WhenAll(ports.Select(p => GetAsync(http, p, ct)));
+
+        Assert.True(views[0].Version.IsKnown);
+        Assert.Equal(views[0].Version, views[1].Version);
+        Assert.Same(views[0], later[0]);
+        Assert.Same(views[1], later[1]);
+        Assert.Equal(shipped, hubs.Select(h => h.FullViewsReceived).ToArray());
+        Assert.Equal(bodies, laterBodies);
     }
+
+    private static readonly TimeSpan PrometheusExporterRefresh = TimeSpan.FromSeconds(5);
 
     private static async Task<string> GetAsync(HttpClient http, int port, CancellationToken ct)
     {
