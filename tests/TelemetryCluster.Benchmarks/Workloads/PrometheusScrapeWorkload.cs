@@ -95,7 +95,7 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
             LabelsPerSeries,
             LabelSetsPerRequest,
             Series = sizes,
-            StaticServer = "Kestrel in the benchmark process, GET /metrics.txt = Results.File (no compression)",
+            StaticServer = "Kestrel in the benchmark process, GET /metrics.txt = Results.File (no compression); GET /metrics-gzip.txt = the same text precompressed, gzip when accepted",
             Federate = $"/federate?match[]={{__name__=~\"{MetricPrefix}.*\",job=\"static\"}}",
         };
         context.Raw["rounds"] = runs.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value);
@@ -135,6 +135,13 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
                 [.. r.Select(x => x.Scrape.StaticMedianMs)],
                 Target.RatioAtMost(ScrapeTarget),
                 "Prometheus here: " + anchors.Item2));
+            rows.Add(new ResultRow(
+                $"{Name} {k} series: Prometheus scrape_duration_seconds p50 (us vs static file precompressed, gzip as Prometheus asks)",
+                Units.Milliseconds,
+                [.. r.Select(x => x.Scrape.NodeMedianMs)],
+                [.. r.Select(x => x.Scrape.StaticGzipMedianMs)],
+                Target.None,
+                "same gzip decompression on both sides"));
             rows.Add(new ResultRow(
                 $"{Name} {k} series: RSS max (node vs Prometheus, which holds both jobs' series)",
                 Units.MiB,
@@ -276,7 +283,7 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
             await using var prometheus = await PrometheusServer.StartAsync(
                 prometheusBinary, config, time, o.StartTimeout, cancellationToken).ConfigureAwait(false);
             var upStart = time.GetTimestamp();
-            await prometheus.WaitUpAsync(["node", "static"], time, o.StartTimeout, cancellationToken).ConfigureAwait(false);
+            await prometheus.WaitUpAsync(["node", "static", "static_gzip"], time, o.StartTimeout, cancellationToken).ConfigureAwait(false);
             var upSeconds = time.GetElapsedTime(upStart).TotalSeconds;
             int[] pids = [node.Pid, prometheus.Pid, Environment.ProcessId];
 
@@ -339,7 +346,7 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
                 getProcesses[prometheus.Pid].CpuCores,
                 getMachine.OtherProcessesCores);
             context.Progress(string.Create(CultureInfo.InvariantCulture,
-                $"  scrape p50 node {scrape.NodeMedianMs:0.0} ms vs static {scrape.StaticMedianMs:0.0} ms ({scrape.NodeDurationsMs.Count}/{scrape.StaticDurationsMs.Count} scrapes); " +
+                $"  scrape p50 node {scrape.NodeMedianMs:0.0} ms vs static {scrape.StaticMedianMs:0.0} ms, static gzip {scrape.StaticGzipMedianMs:0.0} ms ({scrape.NodeDurationsMs.Count}/{scrape.StaticDurationsMs.Count}/{scrape.StaticGzipDurationsMs.Count} scrapes); " +
                 $"GET p50 plain {plain.Project.P50:0.0} vs federate {plain.Baseline.P50:0.0} ms, gzip {gzip.Project.P50:0.0} vs {gzip.Baseline.P50:0.0} ms; " +
                 $"static file {plain.StaticFile.P50:0.0} ms; " +
                 $"node RSS max {result.NodeRssMaxMiB:0.0} MiB"));
@@ -382,6 +389,10 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
                   - targets: ['127.0.0.1:{metricsPort}']
               - job_name: static
                 metrics_path: {StaticFileServer.FilePath}
+                static_configs:
+                  - targets: ['127.0.0.1:{staticPort}']
+              - job_name: static_gzip
+                metrics_path: {StaticFileServer.GzipFilePath}
                 static_configs:
                   - targets: ['127.0.0.1:{staticPort}']
 
@@ -472,7 +483,7 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
         var durations = await RangeAsync(prometheus, "scrape_duration_seconds" + range, t0, t1, cancellationToken).ConfigureAwait(false);
         var up = await RangeAsync(prometheus, "up" + range, t0, t1, cancellationToken).ConfigureAwait(false);
         var samples = await RangeAsync(prometheus, "scrape_samples_scraped" + range, t0, t1, cancellationToken).ConfigureAwait(false);
-        foreach (var job in new[] { "node", "static" })
+        foreach (var job in new[] { "node", "static", "static_gzip" })
         {
             var d = durations.GetValueOrDefault(job) ?? [];
             if (d.Count < MinScrapes)
@@ -494,7 +505,8 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
 
         var node = durations["node"].Select(s => s * 1000).ToList();
         var stat = durations["static"].Select(s => s * 1000).ToList();
-        return new ScrapeStats(Stats.Median(node), Stats.Median(stat), node, stat, 0, 0, 0);
+        var statGzip = durations["static_gzip"].Select(s => s * 1000).ToList();
+        return new ScrapeStats(Stats.Median(node), Stats.Median(stat), node, stat, 0, 0, 0) { StaticGzipMedianMs = Stats.Median(statGzip), StaticGzipDurationsMs = statGzip };
     }
 
     private static async Task<Dictionary<string, List<double>>> RangeAsync(
@@ -624,7 +636,9 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
             "/metrics held exactly N series and `promtool check metrics` passed on it in every round.");
         context.Notes.Enqueue(
             "static file: the node's /metrics body saved to a file, served by Kestrel in the benchmark process (GET /metrics.txt, Results.File, " +
-            "never compressed). Prometheus 2.42 always asks for gzip, so it gets gzip from the node and plain text from the static file.");
+            "never compressed). Prometheus 2.42 always asks for gzip, so it gets gzip from the node and plain text from the static file " +
+            "(and pays the decompression on the node's scrapes only). For a like-for-like row, a third job scrapes the same text precompressed " +
+            "(GET /metrics-gzip.txt, gzip at the fastest level as the node compresses, Content-Encoding: gzip when accepted).");
         context.Notes.Enqueue(
             "GET rows: /metrics (A) vs Prometheus' /federate?match[]={__name__=~\"tc_bench_requests_.*\",job=\"static\"} (B, the same N series " +
             "scraped from the static file, plus job/instance labels and timestamps), and the static file itself (S, never compressed), in turns " +
@@ -686,7 +700,13 @@ internal sealed record ScrapeStats(
     IReadOnlyList<double> StaticDurationsMs,
     double NodeCpuCores,
     double PrometheusCpuCores,
-    double OtherProcessesCores);
+    double OtherProcessesCores)
+{
+    /// <summary>The static file served gzip-compressed, as Prometheus asks (job <c>static_gzip</c>).</summary>
+    public double StaticGzipMedianMs { get; init; }
+
+    public IReadOnlyList<double> StaticGzipDurationsMs { get; init; } = [];
+}
 
 internal sealed record ScrapeRound(
     int Round,
