@@ -96,10 +96,27 @@ internal static class MetricsResponse
         }
 
         response.ContentLength = encoded.Length;
-        return HttpMethods.IsHead(http.Request.Method)
-            ? Task.CompletedTask
-            : response.Body.WriteAsync(encoded.AsMemory(), http.RequestAborted).AsTask();
+        return HttpMethods.IsHead(http.Request.Method) ? Task.CompletedTask : WriteBodyAsync(http, encoded);
     }
+
+    /// <summary>
+    /// The bytes as they are, in slices of <see cref="WriteSlice"/> each flushed to the connection: the socket sends
+    /// one slice while the next is copied, and the server never holds a second copy of a large answer.
+    /// </summary>
+    private static async Task WriteBodyAsync(HttpContext http, byte[] encoded)
+    {
+        var writer = http.Response.BodyWriter;
+        for (var offset = 0; offset < encoded.Length; offset += WriteSlice)
+        {
+            var result = await writer.WriteAsync(encoded.AsMemory(offset, Math.Min(WriteSlice, encoded.Length - offset)), http.RequestAborted).ConfigureAwait(false);
+            if (result.IsCanceled || result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    private const int WriteSlice = 256 * 1024;
 }
 
 /// <summary>
