@@ -13,7 +13,7 @@ internal sealed record MeasuredWindow(LoadSnapshot Delta, IReadOnlyDictionary<in
     public ProcessWindow Generator => Processes[Environment.ProcessId];
 
     /// <summary>
-    /// Starts <paramref name="load"/>, waits the warm-up, samples <paramref name="pids"/> and this process over the
+    /// Starts <paramref name="load"/>, waits the warm-up (<paramref name="warmup"/>, default <c>--warmup</c>), samples <paramref name="pids"/> and this process over the
     /// window, then stops the load and waits for it to end.
     /// </summary>
     public static async Task<MeasuredWindow> RunAsync(
@@ -21,7 +21,8 @@ internal sealed record MeasuredWindow(LoadSnapshot Delta, IReadOnlyDictionary<in
         OtlpMetricsLoadGenerator generator,
         IEnumerable<int> pids,
         Func<CancellationToken, Task> load,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        TimeSpan? warmup = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(generator);
@@ -32,7 +33,7 @@ internal sealed record MeasuredWindow(LoadSnapshot Delta, IReadOnlyDictionary<in
         var running = load(stop.Token);
         try
         {
-            await Task.Delay(o.Warmup, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(warmup ?? o.Warmup, time, cancellationToken).ConfigureAwait(false);
             var before = generator.Counters.Snapshot();
             var sampler = WindowSampler.Start([.. pids, Environment.ProcessId], time, cancellationToken);
             await using (sampler.ConfigureAwait(false))

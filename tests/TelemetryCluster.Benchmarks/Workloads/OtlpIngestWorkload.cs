@@ -12,7 +12,7 @@ namespace TelemetryCluster.Benchmarks.Workloads;
 /// arrives; the <c>attributes</c> processor of BENCHMARKS.md is not implemented yet) and into the floor (a no-op Grpc.AspNetCore Export that
 /// decodes and counts). Each side of each round is one fresh process that goes through:
 /// <list type="number">
-/// <item>(a) fixed rate 100 req/s = 70k dp/s: warm-up, then a window measuring the process's CPU and RSS;</item>
+/// <item>(a) fixed rate 100 req/s = 70k dp/s: warm-up plus <see cref="JitWarmup"/>, then a window measuring the process's CPU and RSS;</item>
 /// <item>(b) max rate, closed loop with <c>--concurrency</c> callers: warm-up, then a window measuring acked dp/s;</item>
 /// <item>the check: no failed call, and data points acked = data points counted downstream (exactly): by the node's
 /// sink, or by the floor itself.</item>
@@ -21,6 +21,9 @@ namespace TelemetryCluster.Benchmarks.Workloads;
 internal sealed class OtlpIngestWorkload : IWorkload
 {
     public const double RequestsPerSecond = 100;
+
+    /// <summary>Extra warm-up before phase (a) of every fresh process (not in smoke): tiered JIT settles in it.</summary>
+    public static readonly TimeSpan JitWarmup = TimeSpan.FromSeconds(15);
 
     private const string AnchorCpu = "collector: 0.227 core at ≈70k dp/s (3.2 µs/dp)";
     private const string AnchorRss = "collector: 57/82 MiB at ≈70k dp/s";
@@ -125,8 +128,11 @@ internal sealed class OtlpIngestWorkload : IWorkload
                 now => $"{side} ({sut.Name}): the first Export call was not acked ({now.StatusesText()}). Last output:\n{sut.Tail()}",
                 cancellationToken).ConfigureAwait(false);
 
+            // The first phase of a fresh process also waits out tiered JIT compilation: perf showed the background
+            // compiler thread at about a quarter of the node's samples in a window that began 5 s after start.
             var a = await RunPhaseAsync(
-                context, sut, generator, stop => generator.RunFixedRateAsync(RequestsPerSecond, stop), cancellationToken).ConfigureAwait(false);
+                context, sut, generator, stop => generator.RunFixedRateAsync(RequestsPerSecond, stop), cancellationToken,
+                o.Smoke ? o.Warmup : o.Warmup + JitWarmup).ConfigureAwait(false);
             var b = await RunPhaseAsync(
                 context, sut, generator, stop => generator.RunMaxRateAsync(o.Concurrency, stop), cancellationToken).ConfigureAwait(false);
             var check = await CheckAsync(context, sut, generator, side, cancellationToken).ConfigureAwait(false);
@@ -149,11 +155,12 @@ internal sealed class OtlpIngestWorkload : IWorkload
         ISystemUnderTest sut,
         OtlpMetricsLoadGenerator generator,
         Func<CancellationToken, Task> load,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        TimeSpan? warmup = null)
     {
         // The sink is sampled too (so the machine's "other processes" excludes it), but it is not the system's CPU.
         int[] pids = sut.SinkPid is { } sinkPid ? [sut.Pid, sinkPid] : [sut.Pid];
-        var window = await MeasuredWindow.RunAsync(context, generator, pids, load, cancellationToken).ConfigureAwait(false);
+        var window = await MeasuredWindow.RunAsync(context, generator, pids, load, cancellationToken, warmup).ConfigureAwait(false);
         var sutWindow = window.Processes[sut.Pid];
         return new IngestPhase(
             window.Delta.DataPointsAcked / sutWindow.ElapsedSeconds,

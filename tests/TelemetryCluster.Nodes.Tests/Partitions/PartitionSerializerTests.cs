@@ -43,6 +43,11 @@ public sealed class PartitionSerializerTests : IDisposable
             var copy = RoundTrip(original);
             Assert.Equal(original.EntityId, copy.EntityId);
             Assert.Equal(signal, copy.Signal);
+
+            // The payload crosses in its encoding and arrives with its entries still encoded, its items counted.
+            Assert.True(OtlpWire.HasEncoded(copy.Payload));
+            Assert.Equal(1, OtlpItems.Count(copy.Payload));
+            OtlpWire.Expand(copy.Payload);
             Assert.Equal(payload, copy.Payload);
             Assert.Equal(original.WaitForExport, copy.WaitForExport);
             Assert.Equal(["a", "b"], copy.Metadata.Get("tenant").ToArray());

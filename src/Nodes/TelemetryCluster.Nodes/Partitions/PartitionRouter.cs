@@ -54,13 +54,75 @@ internal sealed class PartitionRouter : IPipelineGateway
 
         if (!waitForExport)
         {
-            return (await Gather(asks).ConfigureAwait(false)).IsAccepted;
+            return await SettleAsync(batch, parts, asks, cancellationToken).ConfigureAwait(false);
         }
 
         // delivery = exported: the partitions answer after export; the acks are released then. Each part keeps its
         // partition's slot until that answer, so exports in progress count against that partition's budget only.
         _ = ReleaseAcksWhenDone(batch.Acks, asks);
         return true;
+    }
+
+    /// <summary>
+    /// The answer for a batch under <c>delivery = accepted</c>. When some parts were queued and others refused, the
+    /// refused parts are offered again (10 ms, doubling, up to the ask timeout) instead of refusing the whole batch at
+    /// once: the client would resend every part, and the queued ones would then be exported twice. Only when a
+    /// refused part still finds no room in time is the batch refused (at-least-once: its queued parts are then
+    /// exported again when the client retries).
+    /// </summary>
+    private async Task<bool> SettleAsync(
+        TelemetryBatch batch,
+        IReadOnlyList<(int Partition, Google.Protobuf.IMessage Request)> parts,
+        List<Task<PartitionReply>> asks,
+        CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var outcomes = new AckOutcome[asks.Count];
+        for (var i = 0; i < asks.Count; i++)
+        {
+            outcomes[i] = await OutcomeOf(asks[i]).ConfigureAwait(false);
+        }
+
+        var delay = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            int accepted = 0, failed = 0;
+            foreach (var outcome in outcomes)
+            {
+                accepted += outcome.IsAccepted ? 1 : 0;
+                failed += outcome.Status == AckStatus.Failed ? 1 : 0;
+            }
+
+            if (accepted == outcomes.Length)
+            {
+                return true;
+            }
+
+            var remaining = _engine.AskTimeout - _time.GetElapsedTime(started);
+            if (accepted == 0 || failed > 0 || remaining <= delay || cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(200).Ticks));
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                if (outcomes[i].IsAccepted)
+                {
+                    continue;
+                }
+
+                var (partition, request) = parts[i];
+                if (!await _slots[partition].WaitAsync(_engine.AdmissionTimeout, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                var message = new PartitionBatch(PartitionBatch.EntityIdOf(_pipeline.Id, partition), batch.Signal, request, batch.Metadata, WaitForExport: false);
+                outcomes[i] = await OutcomeOf(AskAndRelease(partition, message, _engine.AskTimeout, cancellationToken)).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Takes one slot of every partition the batch touches (in partition order, so no two batches deadlock).</summary>
@@ -119,16 +181,21 @@ internal sealed class PartitionRouter : IPipelineGateway
         var outcome = AckOutcome.Accepted;
         foreach (var ask in asks)
         {
-            try
-            {
-                outcome = AckOutcome.Worst(outcome, (await ask.ConfigureAwait(false)).ToOutcome());
-            }
-            catch (Exception ex) when (ex is AskTimeoutException or OperationCanceledException)
-            {
-                outcome = AckOutcome.Worst(outcome, AckOutcome.Refuse($"partition of {_pipeline.Id} did not answer in time", _engine.RetryAfter));
-            }
+            outcome = AckOutcome.Worst(outcome, await OutcomeOf(ask).ConfigureAwait(false));
         }
 
         return outcome;
+    }
+
+    private async Task<AckOutcome> OutcomeOf(Task<PartitionReply> ask)
+    {
+        try
+        {
+            return (await ask.ConfigureAwait(false)).ToOutcome();
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or OperationCanceledException)
+        {
+            return AckOutcome.Refuse($"partition of {_pipeline.Id} did not answer in time", _engine.RetryAfter);
+        }
     }
 }

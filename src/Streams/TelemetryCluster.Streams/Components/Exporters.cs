@@ -14,6 +14,12 @@ public interface IExporterFactory : IComponentFactory
 /// </summary>
 public interface IExporter
 {
+    /// <summary>
+    /// True when the exporter accepts batches whose resource entries may still be encoded (see
+    /// <see cref="Data.OtlpWire"/>); otherwise the engine expands every batch before <see cref="ExportAsync"/>.
+    /// </summary>
+    bool HandlesEncodedEntries => false;
+
     Task StartAsync(CancellationToken cancellationToken);
 
     /// <summary>Exports one batch; throws <see cref="ExportException"/> (or any exception: retryable) on failure.</summary>

@@ -83,6 +83,8 @@ public static class BatchPartitioner
             return [(0, request)];
         }
 
+        // Routing looks at every span's trace id.
+        OtlpWire.Expand(request);
         int? only = null;
         var mixed = false;
         foreach (var rs in request.ResourceSpans)

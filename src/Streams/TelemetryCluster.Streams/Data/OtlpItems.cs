@@ -56,13 +56,18 @@ public static class OtlpItems
     }
 
     /// <summary>A deep copy of an <see cref="ExportMetricsServiceRequest"/>, <see cref="ExportLogsServiceRequest"/> or <see cref="ExportTraceServiceRequest"/>.</summary>
-    public static IMessage Clone(IMessage request) => request switch
+    public static IMessage Clone(IMessage request)
     {
-        ExportMetricsServiceRequest m => m.Clone(),
-        ExportLogsServiceRequest l => l.Clone(),
-        ExportTraceServiceRequest t => t.Clone(),
-        _ => throw NotARequest(request, nameof(request)),
-    };
+        // Clone() copies parsed fields only: encoded entries are parsed first.
+        OtlpWire.Expand(request);
+        return request switch
+        {
+            ExportMetricsServiceRequest m => m.Clone(),
+            ExportLogsServiceRequest l => l.Clone(),
+            ExportTraceServiceRequest t => t.Clone(),
+            _ => throw NotARequest(request, nameof(request)),
+        };
+    }
 
     /// <summary>
     /// Appends the resources of <paramref name="source"/> to <paramref name="target"/> (same signal). The resources
@@ -301,10 +306,12 @@ public static class OtlpItems
 
     private readonly struct ResourceMetricsLevel : ILevel<ResourceMetrics>
     {
-        public static int Count(ResourceMetrics element) => SumOf<ScopeMetrics, ScopeMetricsLevel>(element.ScopeMetrics);
+        public static int Count(ResourceMetrics element) =>
+            element.UnparsedItemCount >= 0 ? element.UnparsedItemCount : SumOf<ScopeMetrics, ScopeMetricsLevel>(element.ScopeMetrics);
 
         public static (ResourceMetrics Front, ResourceMetrics Remainder) Split(ResourceMetrics element, int budget)
         {
+            OtlpWire.Expand(element);
             var front = new ResourceMetrics { Resource = element.Resource?.Clone(), SchemaUrl = element.SchemaUrl };
             var rest = new ResourceMetrics { Resource = element.Resource, SchemaUrl = element.SchemaUrl };
             AppendAll(rest.ScopeMetrics, element.ScopeMetrics);
@@ -394,10 +401,12 @@ public static class OtlpItems
 
     private readonly struct ResourceLogsLevel : ILevel<ResourceLogs>
     {
-        public static int Count(ResourceLogs element) => SumOf<ScopeLogs, ScopeLogsLevel>(element.ScopeLogs);
+        public static int Count(ResourceLogs element) =>
+            element.UnparsedItemCount >= 0 ? element.UnparsedItemCount : SumOf<ScopeLogs, ScopeLogsLevel>(element.ScopeLogs);
 
         public static (ResourceLogs Front, ResourceLogs Remainder) Split(ResourceLogs element, int budget)
         {
+            OtlpWire.Expand(element);
             var front = new ResourceLogs { Resource = element.Resource?.Clone(), SchemaUrl = element.SchemaUrl };
             var rest = new ResourceLogs { Resource = element.Resource, SchemaUrl = element.SchemaUrl };
             AppendAll(rest.ScopeLogs, element.ScopeLogs);
@@ -423,10 +432,12 @@ public static class OtlpItems
 
     private readonly struct ResourceSpansLevel : ILevel<ResourceSpans>
     {
-        public static int Count(ResourceSpans element) => SumOf<ScopeSpans, ScopeSpansLevel>(element.ScopeSpans);
+        public static int Count(ResourceSpans element) =>
+            element.UnparsedItemCount >= 0 ? element.UnparsedItemCount : SumOf<ScopeSpans, ScopeSpansLevel>(element.ScopeSpans);
 
         public static (ResourceSpans Front, ResourceSpans Remainder) Split(ResourceSpans element, int budget)
         {
+            OtlpWire.Expand(element);
             var front = new ResourceSpans { Resource = element.Resource?.Clone(), SchemaUrl = element.SchemaUrl };
             var rest = new ResourceSpans { Resource = element.Resource, SchemaUrl = element.SchemaUrl };
             AppendAll(rest.ScopeSpans, element.ScopeSpans);

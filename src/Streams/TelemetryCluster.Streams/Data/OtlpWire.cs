@@ -23,6 +23,15 @@ namespace TelemetryCluster.Streams.Data;
 /// pdata drops them always). Whoever changes a resource entry in place must call <see cref="Forget"/> on its request first (the engine does
 /// it for pipelines with a processor that declares <c>MutatesData</c>). Encoding through Google.Protobuf costs a
 /// size computation per nesting level and a UTF-8 transcoding of every string; copying costs a memcpy.
+/// <para>
+/// <see cref="ParseEncoded(Components.Signal, ReadOnlyMemory{byte})"/> goes further: it checks each entry's
+/// encoding (<see cref="EncodedEntryScanner"/>: it fails exactly where a full parse would), counts its items and
+/// parses only its resource and schema URL, leaving the scopes in the received bytes (the entry's
+/// <c>UnparsedItemCount</c> is then ≥ 0). Routing by resource, batching and sending on need nothing more, so a request
+/// that only passes through the node is never built as objects. <see cref="Expand(IMessage)"/> parses the scopes
+/// into the entries; the engine calls it before any processor or exporter that does not declare
+/// <c>HandlesEncodedEntries</c>, and <see cref="OtlpItems"/> before it splits or clones an entry.
+/// </para>
 /// </remarks>
 public static class OtlpWire
 {
@@ -48,9 +57,59 @@ public static class OtlpWire
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "not an OTLP signal"),
     };
 
-    /// <summary>Drops the kept encodings of every entry (before the entries are changed in place).</summary>
+    /// <summary>
+    /// Parses a request of <paramref name="signal"/>'s type leaving every well-formed entry encoded (see the remarks
+    /// of <see cref="OtlpWire"/>). Throws <see cref="InvalidProtocolBufferException"/> where a full parse would.
+    /// </summary>
+    public static IMessage ParseEncoded(Components.Signal signal, ReadOnlyMemory<byte> bytes) => signal switch
+    {
+        Components.Signal.Metrics => ParseEncoded<ExportMetricsServiceRequest, ResourceMetrics, MetricsEntry>(bytes, ExportMetricsServiceRequest.Parser, static r => r.ResourceMetrics),
+        Components.Signal.Logs => ParseEncoded<ExportLogsServiceRequest, ResourceLogs, LogsEntry>(bytes, ExportLogsServiceRequest.Parser, static r => r.ResourceLogs),
+        Components.Signal.Traces => ParseEncoded<ExportTraceServiceRequest, ResourceSpans, SpansEntry>(bytes, ExportTraceServiceRequest.Parser, static r => r.ResourceSpans),
+        _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "not an OTLP signal"),
+    };
+
+    /// <summary><see cref="ParseEncoded(Components.Signal, ReadOnlyMemory{byte})"/> for a request type.</summary>
+    public static T ParseEncoded<T>(MessageParser<T> parser, ReadOnlyMemory<byte> bytes)
+        where T : IMessage<T> => (T)ParseEncoded(SignalOf(parser), bytes);
+
+    /// <summary>True when some entry of <paramref name="request"/> is still encoded.</summary>
+    public static bool HasEncoded(IMessage request) => request switch
+    {
+        ExportMetricsServiceRequest m => AnyEncoded<ResourceMetrics, MetricsEntry>(m.ResourceMetrics),
+        ExportLogsServiceRequest l => AnyEncoded<ResourceLogs, LogsEntry>(l.ResourceLogs),
+        ExportTraceServiceRequest t => AnyEncoded<ResourceSpans, SpansEntry>(t.ResourceSpans),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Parses the scopes of every encoded entry of <paramref name="request"/> into it (a no-op for entries already
+    /// parsed). Safe when several holders of a shared request call it at once; the kept bytes stay.
+    /// </summary>
+    public static void Expand(IMessage request)
+    {
+        switch (request)
+        {
+            case ExportMetricsServiceRequest m: ExpandAll<ResourceMetrics, MetricsEntry>(m.ResourceMetrics); break;
+            case ExportLogsServiceRequest l: ExpandAll<ResourceLogs, LogsEntry>(l.ResourceLogs); break;
+            case ExportTraceServiceRequest t: ExpandAll<ResourceSpans, SpansEntry>(t.ResourceSpans); break;
+            default: break;
+        }
+    }
+
+    /// <summary>Parses the scopes of one encoded entry into it.</summary>
+    public static void Expand(ResourceMetrics entry) => ExpandOne<ResourceMetrics, MetricsEntry>(entry);
+
+    /// <inheritdoc cref="Expand(ResourceMetrics)"/>
+    public static void Expand(ResourceLogs entry) => ExpandOne<ResourceLogs, LogsEntry>(entry);
+
+    /// <inheritdoc cref="Expand(ResourceMetrics)"/>
+    public static void Expand(ResourceSpans entry) => ExpandOne<ResourceSpans, SpansEntry>(entry);
+
+    /// <summary>Drops the kept encodings of every entry (before the entries are changed in place); encoded entries are expanded first.</summary>
     public static void Forget(IMessage request)
     {
+        Expand(request);
         switch (request)
         {
             case ExportMetricsServiceRequest m: Forget<ResourceMetrics, MetricsEntry>(m.ResourceMetrics); break;
@@ -91,7 +150,7 @@ public static class OtlpWire
         return bytes;
     }
 
-    /// <summary>A gRPC marshaller for a request type that writes with <see cref="WriteTo"/> and parses with <see cref="Parse{T}"/>.</summary>
+    /// <summary>A gRPC marshaller for a request type that writes with <see cref="WriteTo"/> and parses with <see cref="ParseEncoded{T}"/>.</summary>
     public static Marshaller<T> GrpcMarshaller<T>(MessageParser<T> parser)
         where T : class, IMessage<T> =>
         Marshallers.Create<T>(
@@ -106,7 +165,7 @@ public static class OtlpWire
                 // The payload buffer belongs to the transport and is reused after this call: the entries keep a copy.
                 var bytes = new byte[context.PayloadLength];
                 context.PayloadAsReadOnlySequence().CopyTo(bytes);
-                return Parse(parser, bytes);
+                return ParseEncoded(parser, bytes);
             });
 
     /// <summary>A plain Google.Protobuf gRPC marshaller (responses).</summary>
@@ -200,6 +259,93 @@ public static class OtlpWire
         }
 
         return -1;
+    }
+
+    private static Components.Signal SignalOf<T>(MessageParser<T> parser)
+        where T : IMessage<T> => parser switch
+    {
+        MessageParser<ExportMetricsServiceRequest> => Components.Signal.Metrics,
+        MessageParser<ExportLogsServiceRequest> => Components.Signal.Logs,
+        MessageParser<ExportTraceServiceRequest> => Components.Signal.Traces,
+        _ => throw new ArgumentException($"not an OTLP export request parser: {typeof(T).Name}", nameof(parser)),
+    };
+
+    private static TRequest ParseEncoded<TRequest, T, TEntry>(ReadOnlyMemory<byte> bytes, MessageParser<TRequest> parser, Func<TRequest, RepeatedField<T>> entriesOf)
+        where TRequest : IMessage<TRequest>, new()
+        where T : class, IMessage<T>, new()
+        where TEntry : IEntry<T>
+    {
+        var count = CountEntries(bytes.Span);
+        if (count <= 0)
+        {
+            // Empty, another top-level field, or malformed: the full parser keeps unknown fields and throws what it throws.
+            return Parse(parser, bytes);
+        }
+
+        var request = new TRequest();
+        var entries = entriesOf(request);
+        var span = bytes.Span;
+        var position = 0;
+        for (var i = 0; i < count; i++)
+        {
+            position++; // the tag, checked by CountEntries
+            var length = (int)ReadVarint(span, ref position);
+            var slice = bytes.Slice(position, length);
+            position += length;
+            if (!EncodedEntryScanner.Check(slice.Span, TEntry.Schema))
+            {
+                // The full parser throws its own error for this input (and, should it accept it, its result is used).
+                return Parse(parser, bytes);
+            }
+
+            entries.Add(TEntry.ParseShell(slice));
+        }
+
+        return request;
+    }
+
+    private static bool AnyEncoded<T, TEntry>(RepeatedField<T> entries)
+        where TEntry : IEntry<T>
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (TEntry.UnparsedItems(entries[i]) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void ExpandAll<T, TEntry>(RepeatedField<T> entries)
+        where T : class
+        where TEntry : IEntry<T>
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            ExpandOne<T, TEntry>(entries[i]);
+        }
+    }
+
+    private static void ExpandOne<T, TEntry>(T entry)
+        where T : class
+        where TEntry : IEntry<T>
+    {
+        if (TEntry.UnparsedItems(entry) < 0)
+        {
+            return;
+        }
+
+        // Shared requests (read-only pipelines, several exporters) may expand the same entry at once.
+        lock (entry)
+        {
+            if (TEntry.UnparsedItems(entry) >= 0)
+            {
+                TEntry.MoveScopes(TEntry.ParseFull(TEntry.Get(entry).Span), entry);
+                TEntry.SetUnparsedItems(entry, -1);
+            }
+        }
     }
 
     private static void Forget<T, TEntry>(RepeatedField<T> entries)
@@ -298,30 +444,166 @@ public static class OtlpWire
 
     private interface IEntry<T>
     {
+        static abstract EncodedEntryScanner.WireSchema Schema { get; }
+
+        static abstract T ParseFull(ReadOnlySpan<byte> bytes);
+
         static abstract ReadOnlyMemory<byte> Get(T entry);
 
         static abstract void Set(T entry, ReadOnlyMemory<byte> bytes);
+
+        static abstract int UnparsedItems(T entry);
+
+        static abstract void SetUnparsedItems(T entry, int items);
+
+        /// <summary>An encoded entry for a checked slice: resource and schema URL parsed, the rest left in the bytes.</summary>
+        static abstract T ParseShell(ReadOnlyMemory<byte> slice);
+
+        /// <summary>Makes the encoded entry equal to its full parse <paramref name="parsed"/> (the scopes are moved, not copied).</summary>
+        static abstract void MoveScopes(T parsed, T entry);
+    }
+
+    /// <summary>Resource and schema URL of a checked entry encoding (field 1 once at most, else a full parse).</summary>
+    private static bool TryShellParts(ReadOnlySpan<byte> slice, out OpenTelemetry.Proto.Resource.V1.Resource? resource, out string schemaUrl)
+    {
+        resource = null;
+        schemaUrl = string.Empty;
+        if (!EncodedEntryScanner.TryGetResourceAndSchema(slice, out var resourceRange, out var schemaRange))
+        {
+            return false;
+        }
+
+        if (!resourceRange.Equals(default(Range)))
+        {
+            resource = OpenTelemetry.Proto.Resource.V1.Resource.Parser.ParseFrom(slice[resourceRange]);
+        }
+
+        if (!schemaRange.Equals(default(Range)))
+        {
+            schemaUrl = System.Text.Encoding.UTF8.GetString(slice[schemaRange]);
+        }
+
+        return true;
     }
 
     private readonly struct MetricsEntry : IEntry<ResourceMetrics>
     {
+        public static EncodedEntryScanner.WireSchema Schema { get; } = EncodedEntryScanner.WireSchema.For(ResourceMetrics.Descriptor);
+
+        public static ResourceMetrics ParseFull(ReadOnlySpan<byte> bytes) => ResourceMetrics.Parser.ParseFrom(bytes);
+
         public static ReadOnlyMemory<byte> Get(ResourceMetrics entry) => entry.WireBytes;
 
         public static void Set(ResourceMetrics entry, ReadOnlyMemory<byte> bytes) => entry.WireBytes = bytes;
+
+        public static int UnparsedItems(ResourceMetrics entry) => entry.UnparsedItemCount;
+
+        public static void SetUnparsedItems(ResourceMetrics entry, int items) => entry.UnparsedItemCount = items;
+
+        public static ResourceMetrics ParseShell(ReadOnlyMemory<byte> slice)
+        {
+            if (!TryShellParts(slice.Span, out var resource, out var schemaUrl))
+            {
+                var parsed = ResourceMetrics.Parser.ParseFrom(slice.Span);
+                parsed.WireBytes = slice;
+                return parsed;
+            }
+
+            return new ResourceMetrics
+            {
+                Resource = resource,
+                SchemaUrl = schemaUrl,
+                WireBytes = slice,
+                UnparsedItemCount = EncodedEntryScanner.CountMetricPoints(slice.Span),
+            };
+        }
+
+        public static void MoveScopes(ResourceMetrics parsed, ResourceMetrics entry)
+        {
+            // Resource and schema URL are taken again too, with any fields this build does not know.
+            entry.Resource = null;
+            entry.MergeFrom(parsed);
+        }
     }
 
     private readonly struct LogsEntry : IEntry<ResourceLogs>
     {
+        public static EncodedEntryScanner.WireSchema Schema { get; } = EncodedEntryScanner.WireSchema.For(ResourceLogs.Descriptor);
+
+        public static ResourceLogs ParseFull(ReadOnlySpan<byte> bytes) => ResourceLogs.Parser.ParseFrom(bytes);
+
         public static ReadOnlyMemory<byte> Get(ResourceLogs entry) => entry.WireBytes;
 
         public static void Set(ResourceLogs entry, ReadOnlyMemory<byte> bytes) => entry.WireBytes = bytes;
+
+        public static int UnparsedItems(ResourceLogs entry) => entry.UnparsedItemCount;
+
+        public static void SetUnparsedItems(ResourceLogs entry, int items) => entry.UnparsedItemCount = items;
+
+        public static ResourceLogs ParseShell(ReadOnlyMemory<byte> slice)
+        {
+            if (!TryShellParts(slice.Span, out var resource, out var schemaUrl))
+            {
+                var parsed = ResourceLogs.Parser.ParseFrom(slice.Span);
+                parsed.WireBytes = slice;
+                return parsed;
+            }
+
+            return new ResourceLogs
+            {
+                Resource = resource,
+                SchemaUrl = schemaUrl,
+                WireBytes = slice,
+                UnparsedItemCount = EncodedEntryScanner.CountScopeChildren(slice.Span),
+            };
+        }
+
+        public static void MoveScopes(ResourceLogs parsed, ResourceLogs entry)
+        {
+            // Resource and schema URL are taken again too, with any fields this build does not know.
+            entry.Resource = null;
+            entry.MergeFrom(parsed);
+        }
     }
 
     private readonly struct SpansEntry : IEntry<ResourceSpans>
     {
+        public static EncodedEntryScanner.WireSchema Schema { get; } = EncodedEntryScanner.WireSchema.For(ResourceSpans.Descriptor);
+
+        public static ResourceSpans ParseFull(ReadOnlySpan<byte> bytes) => ResourceSpans.Parser.ParseFrom(bytes);
+
         public static ReadOnlyMemory<byte> Get(ResourceSpans entry) => entry.WireBytes;
 
         public static void Set(ResourceSpans entry, ReadOnlyMemory<byte> bytes) => entry.WireBytes = bytes;
+
+        public static int UnparsedItems(ResourceSpans entry) => entry.UnparsedItemCount;
+
+        public static void SetUnparsedItems(ResourceSpans entry, int items) => entry.UnparsedItemCount = items;
+
+        public static ResourceSpans ParseShell(ReadOnlyMemory<byte> slice)
+        {
+            if (!TryShellParts(slice.Span, out var resource, out var schemaUrl))
+            {
+                var parsed = ResourceSpans.Parser.ParseFrom(slice.Span);
+                parsed.WireBytes = slice;
+                return parsed;
+            }
+
+            return new ResourceSpans
+            {
+                Resource = resource,
+                SchemaUrl = schemaUrl,
+                WireBytes = slice,
+                UnparsedItemCount = EncodedEntryScanner.CountScopeChildren(slice.Span),
+            };
+        }
+
+        public static void MoveScopes(ResourceSpans parsed, ResourceSpans entry)
+        {
+            // Resource and schema URL are taken again too, with any fields this build does not know.
+            entry.Resource = null;
+            entry.MergeFrom(parsed);
+        }
     }
 
     /// <summary>An <see cref="IBufferWriter{T}"/> over one array of exactly the right size.</summary>

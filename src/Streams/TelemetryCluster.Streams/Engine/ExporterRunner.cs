@@ -36,6 +36,11 @@ internal sealed partial class ExporterRunner
     /// </summary>
     public async Task<AckOutcome> ExportAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
+        if (!Exporter.HandlesEncodedEntries)
+        {
+            OtlpWire.Expand(batch.Payload);
+        }
+
         var outcome = await ExportWithRetriesAsync(batch, cancellationToken).ConfigureAwait(false);
         batch.Acks.ReleaseAll(outcome);
         return outcome;

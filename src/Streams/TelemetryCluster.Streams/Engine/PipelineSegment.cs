@@ -64,8 +64,20 @@ public sealed class PipelineSegment : IPipelineGateway
             });
         }
 
+        var expanded = false;
         foreach (var processor in processors)
         {
+            if (!processor.HandlesEncodedEntries && !expanded)
+            {
+                // Once parsed, entries stay parsed: one expansion serves every later component.
+                source = source.Select(static b =>
+                {
+                    OtlpWire.Expand(b.Payload);
+                    return b;
+                });
+                expanded = true;
+            }
+
             source = source.Via(processor.CreateFlow());
         }
 

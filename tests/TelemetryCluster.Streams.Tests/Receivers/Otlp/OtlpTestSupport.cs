@@ -57,7 +57,22 @@ internal sealed class FakeConsumer(params Signal[] signals) : IReceiverConsumer
     /// <summary>When set, awaited before answering (a slow pipeline).</summary>
     public Func<TelemetryBatch, CancellationToken, Task>? Delay { get; set; }
 
-    public IReadOnlyCollection<TelemetryBatch> Batches => _batches;
+    /// <summary>The batches received, with their payloads parsed in full (receivers hand protobuf entries on still encoded).</summary>
+    public IReadOnlyCollection<TelemetryBatch> Batches
+    {
+        get
+        {
+            foreach (var batch in _batches)
+            {
+                OtlpWire.Expand(batch.Payload);
+            }
+
+            return _batches;
+        }
+    }
+
+    /// <summary>The batches as the receiver handed them on (entries may still be encoded).</summary>
+    public IReadOnlyCollection<TelemetryBatch> ReceivedBatches => _batches;
 
     public int Calls => _batches.Count;
 

@@ -38,6 +38,9 @@ internal sealed class DebugExporter : IExporter
 
     public DebugExporterConfig Config => _config;
 
+    /// <summary><c>basic</c> counts encoded entries from their bytes; <c>normal</c> and <c>detailed</c> parse them before writing.</summary>
+    public bool HandlesEncodedEntries => true;
+
     /// <summary>Items (data points, log records, spans) exported so far for a signal, sampled out or not.</summary>
     public long ExportedItems(Signal signal) => Interlocked.Read(ref _items[Index(signal)]);
 
@@ -69,6 +72,11 @@ internal sealed class DebugExporter : IExporter
         }
 
         Interlocked.Increment(ref _logged[index]);
+        if (_config.Verbosity != DebugVerbosity.Basic)
+        {
+            OtlpWire.Expand(batch.Payload);
+        }
+
         switch (batch.Signal)
         {
             case Signal.Metrics:

@@ -8,6 +8,7 @@ using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Metrics.V1;
 using OpenTelemetry.Proto.Resource.V1;
+using TelemetryCluster.Streams.Data;
 
 namespace TelemetryCluster.Streams.Exporters.Debug;
 
@@ -23,11 +24,19 @@ internal static class DebugTextFormatter
     private const string Indent = "     -> ";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>The summary counts; entries still encoded are counted from their bytes (see <see cref="OtlpWire"/>).</summary>
     public static DebugBatchCounts Count(ExportMetricsServiceRequest request)
     {
         int metrics = 0, points = 0;
         foreach (var rm in request.ResourceMetrics)
         {
+            if (rm.UnparsedItemCount >= 0)
+            {
+                metrics += EncodedEntryScanner.CountScopeChildren(rm.WireBytes.Span);
+                points += rm.UnparsedItemCount;
+                continue;
+            }
+
             foreach (var sm in rm.ScopeMetrics)
             {
                 metrics += sm.Metrics.Count;
@@ -46,6 +55,7 @@ internal static class DebugTextFormatter
         var records = 0;
         foreach (var rl in request.ResourceLogs)
         {
+            records += Math.Max(0, rl.UnparsedItemCount);
             foreach (var sl in rl.ScopeLogs)
             {
                 records += sl.LogRecords.Count;
@@ -60,6 +70,7 @@ internal static class DebugTextFormatter
         var spans = 0;
         foreach (var rs in request.ResourceSpans)
         {
+            spans += Math.Max(0, rs.UnparsedItemCount);
             foreach (var ss in rs.ScopeSpans)
             {
                 spans += ss.Spans.Count;

@@ -23,6 +23,9 @@ namespace TelemetryCluster.Streams.Exporters.Otlp;
 /// </summary>
 internal sealed class OtlpExporter : IExporter, IAsyncDisposable
 {
+    /// <summary>Sends the payload through <see cref="OtlpWire"/>'s marshaller: encoded entries go out as received.</summary>
+    public bool HandlesEncodedEntries => true;
+
     /// <summary>Grpc.Net's per-call compression choice (an internal header, not sent).</summary>
     private const string CompressionRequestHeader = "grpc-internal-encoding-request";
 

@@ -36,6 +36,9 @@ internal sealed class BatchProcessor : IProcessor
     /// <summary>False: the processor builds new requests and never changes the payloads it receives.</summary>
     public bool MutatesData => false;
 
+    /// <summary>Counts and merges through <see cref="OtlpItems"/>, which expands only the entries it has to split.</summary>
+    public bool HandlesEncodedEntries => true;
+
     public Flow<TelemetryBatch, TelemetryBatch, NotUsed> CreateFlow() =>
         Flow.FromGraph(new BatchProcessorStage(Config, BufferCapacity, _context, _pipeline, Telemetry, _logger));
 }

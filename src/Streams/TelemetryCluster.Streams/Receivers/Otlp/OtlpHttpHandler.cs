@@ -209,7 +209,7 @@ internal sealed class OtlpHttpHandler
 
     private static IMessage Decode(Signal signal, BodyEncoding encoding, ReadOnlyMemory<byte> body) => (signal, encoding) switch
     {
-        (_, BodyEncoding.Protobuf) => OtlpWire.Parse(signal, body),
+        (_, BodyEncoding.Protobuf) => OtlpWire.ParseEncoded(signal, body),
         (Signal.Traces, _) => OtlpJson.Parse<ExportTraceServiceRequest>(body.Span),
         (Signal.Metrics, _) => OtlpJson.Parse<ExportMetricsServiceRequest>(body.Span),
         _ => OtlpJson.Parse<ExportLogsServiceRequest>(body.Span),
