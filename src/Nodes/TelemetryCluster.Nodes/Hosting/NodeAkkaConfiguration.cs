@@ -37,8 +37,9 @@ public static class NodeAkkaConfiguration
           }
           remote.dot-netty.tcp {
             # A partition's part of a batch travels as one remoting message: allow OTLP-sized requests (gRPC's default
-            # limit is 4 MiB; the default frame limit of 128 kB would silently drop large parts).
-            maximum-frame-size = 33554432b
+            # limit is 4 MiB; the default frame limit of 128 kB would silently drop large parts), and the merged
+            # prometheus view of the MetricsView singleton (up to 200,000 series per node and exporter).
+            maximum-frame-size = 134217728b
             # Partitions answer every part with a small reply that the sender's receiver waits for. With batching on,
             # such a reply waits for 30 more writes or the 40 ms flush interval, which made the cross-node hop
             # latency-bound; parts are large anyway, so every write is flushed at once.
