@@ -195,28 +195,12 @@ internal static class EncodedEntryScanner
             var kind = schema?.KindOf(field, (int)(tag & 7)) ?? FieldKind.Unknown;
             switch (tag & 7)
             {
-                case 0:
-                    if (!TrySkipVarint(message, ref position))
+                case 0 or 1 or 5:
+                    if (!TrySkipScalar(message, ref position, tag & 7))
                     {
                         return false;
                     }
 
-                    break;
-                case 1:
-                    if (message.Length - position < 8)
-                    {
-                        return false;
-                    }
-
-                    position += 8;
-                    break;
-                case 5:
-                    if (message.Length - position < 4)
-                    {
-                        return false;
-                    }
-
-                    position += 4;
                     break;
                 case 2:
                     if (!TryReadLength(message, ref position, out var length))
@@ -317,6 +301,24 @@ internal static class EncodedEntryScanner
         return true;
     }
 
+    /// <summary>Steps over a varint (wire type 0), a 64-bit (1) or a 32-bit (5) value; false when it runs past the end.</summary>
+    private static bool TrySkipScalar(ReadOnlySpan<byte> span, ref int position, uint wireType)
+    {
+        if (wireType == 0)
+        {
+            return TrySkipVarint(span, ref position);
+        }
+
+        var size = wireType == 1 ? 8 : 4;
+        if (span.Length - position < size)
+        {
+            return false;
+        }
+
+        position += size;
+        return true;
+    }
+
     private static bool TrySkipVarint(ReadOnlySpan<byte> span, ref int position)
     {
         for (var i = 0; i < 10; i++)
@@ -352,28 +354,12 @@ internal static class EncodedEntryScanner
             var inner = (int)(tag >> 3);
             switch (tag & 7)
             {
-                case 0:
-                    if (!TrySkipVarint(span, ref position))
+                case 0 or 1 or 5:
+                    if (!TrySkipScalar(span, ref position, tag & 7))
                     {
                         return false;
                     }
 
-                    break;
-                case 1:
-                    if (span.Length - position < 8)
-                    {
-                        return false;
-                    }
-
-                    position += 8;
-                    break;
-                case 5:
-                    if (span.Length - position < 4)
-                    {
-                        return false;
-                    }
-
-                    position += 4;
                     break;
                 case 2:
                     if (!TryReadLength(span, ref position, out var length))

@@ -298,7 +298,7 @@ public static class OtlpWire
                 return Parse(parser, bytes);
             }
 
-            entries.Add(TEntry.ParseShell(slice));
+            entries.Add(ParseShell<T, TEntry>(slice));
         }
 
         return request;
@@ -342,7 +342,9 @@ public static class OtlpWire
         {
             if (TEntry.UnparsedItems(entry) >= 0)
             {
-                TEntry.MoveScopes(TEntry.ParseFull(TEntry.Get(entry).Span), entry);
+                // Resource and schema URL are taken again too, with any fields this build does not know; the
+                // scopes are moved, not copied.
+                TEntry.TakeParsed(entry, TEntry.ParseFull(TEntry.Get(entry).Span));
                 TEntry.SetUnparsedItems(entry, -1);
             }
         }
@@ -456,11 +458,34 @@ public static class OtlpWire
 
         static abstract void SetUnparsedItems(T entry, int items);
 
-        /// <summary>An encoded entry for a checked slice: resource and schema URL parsed, the rest left in the bytes.</summary>
-        static abstract T ParseShell(ReadOnlyMemory<byte> slice);
+        /// <summary>The items of a checked entry encoding, counted from its bytes.</summary>
+        static abstract int CountItems(ReadOnlySpan<byte> slice);
 
-        /// <summary>Makes the encoded entry equal to its full parse <paramref name="parsed"/> (the scopes are moved, not copied).</summary>
-        static abstract void MoveScopes(T parsed, T entry);
+        /// <summary>A new entry holding only <paramref name="resource"/> and <paramref name="schemaUrl"/>.</summary>
+        static abstract T Shell(OpenTelemetry.Proto.Resource.V1.Resource? resource, string schemaUrl);
+
+        /// <summary>Makes <paramref name="entry"/> equal to its full parse (resource replaced, scopes moved in, unknown fields kept).</summary>
+        static abstract void TakeParsed(T entry, T parsed);
+    }
+
+    /// <summary>An encoded entry for a checked slice: resource and schema URL parsed, the rest left in the bytes.</summary>
+    private static T ParseShell<T, TEntry>(ReadOnlyMemory<byte> slice)
+        where T : class
+        where TEntry : IEntry<T>
+    {
+        T entry;
+        if (TryShellParts(slice.Span, out var resource, out var schemaUrl))
+        {
+            entry = TEntry.Shell(resource, schemaUrl);
+            TEntry.SetUnparsedItems(entry, TEntry.CountItems(slice.Span));
+        }
+        else
+        {
+            entry = TEntry.ParseFull(slice.Span);
+        }
+
+        TEntry.Set(entry, slice);
+        return entry;
     }
 
     /// <summary>Resource and schema URL of a checked entry encoding (field 1 once at most, else a full parse).</summary>
@@ -500,27 +525,12 @@ public static class OtlpWire
 
         public static void SetUnparsedItems(ResourceMetrics entry, int items) => entry.UnparsedItemCount = items;
 
-        public static ResourceMetrics ParseShell(ReadOnlyMemory<byte> slice)
-        {
-            if (!TryShellParts(slice.Span, out var resource, out var schemaUrl))
-            {
-                var parsed = ResourceMetrics.Parser.ParseFrom(slice.Span);
-                parsed.WireBytes = slice;
-                return parsed;
-            }
+        public static int CountItems(ReadOnlySpan<byte> slice) => EncodedEntryScanner.CountMetricPoints(slice);
 
-            return new ResourceMetrics
-            {
-                Resource = resource,
-                SchemaUrl = schemaUrl,
-                WireBytes = slice,
-                UnparsedItemCount = EncodedEntryScanner.CountMetricPoints(slice.Span),
-            };
-        }
+        public static ResourceMetrics Shell(OpenTelemetry.Proto.Resource.V1.Resource? resource, string schemaUrl) => new() { Resource = resource, SchemaUrl = schemaUrl };
 
-        public static void MoveScopes(ResourceMetrics parsed, ResourceMetrics entry)
+        public static void TakeParsed(ResourceMetrics entry, ResourceMetrics parsed)
         {
-            // Resource and schema URL are taken again too, with any fields this build does not know.
             entry.Resource = null;
             entry.MergeFrom(parsed);
         }
@@ -540,27 +550,12 @@ public static class OtlpWire
 
         public static void SetUnparsedItems(ResourceLogs entry, int items) => entry.UnparsedItemCount = items;
 
-        public static ResourceLogs ParseShell(ReadOnlyMemory<byte> slice)
-        {
-            if (!TryShellParts(slice.Span, out var resource, out var schemaUrl))
-            {
-                var parsed = ResourceLogs.Parser.ParseFrom(slice.Span);
-                parsed.WireBytes = slice;
-                return parsed;
-            }
+        public static int CountItems(ReadOnlySpan<byte> slice) => EncodedEntryScanner.CountScopeChildren(slice);
 
-            return new ResourceLogs
-            {
-                Resource = resource,
-                SchemaUrl = schemaUrl,
-                WireBytes = slice,
-                UnparsedItemCount = EncodedEntryScanner.CountScopeChildren(slice.Span),
-            };
-        }
+        public static ResourceLogs Shell(OpenTelemetry.Proto.Resource.V1.Resource? resource, string schemaUrl) => new() { Resource = resource, SchemaUrl = schemaUrl };
 
-        public static void MoveScopes(ResourceLogs parsed, ResourceLogs entry)
+        public static void TakeParsed(ResourceLogs entry, ResourceLogs parsed)
         {
-            // Resource and schema URL are taken again too, with any fields this build does not know.
             entry.Resource = null;
             entry.MergeFrom(parsed);
         }
@@ -580,27 +575,12 @@ public static class OtlpWire
 
         public static void SetUnparsedItems(ResourceSpans entry, int items) => entry.UnparsedItemCount = items;
 
-        public static ResourceSpans ParseShell(ReadOnlyMemory<byte> slice)
-        {
-            if (!TryShellParts(slice.Span, out var resource, out var schemaUrl))
-            {
-                var parsed = ResourceSpans.Parser.ParseFrom(slice.Span);
-                parsed.WireBytes = slice;
-                return parsed;
-            }
+        public static int CountItems(ReadOnlySpan<byte> slice) => EncodedEntryScanner.CountScopeChildren(slice);
 
-            return new ResourceSpans
-            {
-                Resource = resource,
-                SchemaUrl = schemaUrl,
-                WireBytes = slice,
-                UnparsedItemCount = EncodedEntryScanner.CountScopeChildren(slice.Span),
-            };
-        }
+        public static ResourceSpans Shell(OpenTelemetry.Proto.Resource.V1.Resource? resource, string schemaUrl) => new() { Resource = resource, SchemaUrl = schemaUrl };
 
-        public static void MoveScopes(ResourceSpans parsed, ResourceSpans entry)
+        public static void TakeParsed(ResourceSpans entry, ResourceSpans parsed)
         {
-            // Resource and schema URL are taken again too, with any fields this build does not know.
             entry.Resource = null;
             entry.MergeFrom(parsed);
         }
