@@ -20,34 +20,9 @@ namespace TelemetryCluster.Streams.Tests.Exporters.Prometheus;
 /// encoding in every variant; new content, expiry and a new cluster-view version give new bytes; an unchanged view is
 /// never encoded again.
 /// </summary>
-public sealed class PrometheusAnswerCacheTests : IAsyncLifetime
+public sealed class PrometheusAnswerCacheTests() : PrometheusExporterTestBase("prometheus-cache-tests")
 {
     private const string OpenMetricsAccept = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-
-    private readonly List<PrometheusExporter> _started = [];
-    private ActorSystem _system = null!;
-    private EngineTelemetry _telemetry = null!;
-    private HttpClient _http = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _system = ActorSystem.Create("prometheus-cache-tests", "akka.loglevel = WARNING\nakka.stdout-loglevel = OFF");
-        _telemetry = new EngineTelemetry();
-        _http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { Timeout = TimeSpan.FromSeconds(10) };
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var exporter in _started)
-        {
-            await exporter.ShutdownAsync(CancellationToken.None);
-        }
-
-        _http.Dispose();
-        _telemetry.Dispose();
-        await _system.Terminate();
-    }
 
     public static TheoryData<bool> Timestamps { get; } = [false, true];
 
@@ -133,7 +108,7 @@ public sealed class PrometheusAnswerCacheTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var hub = new VersionedHub();
-        _system.RegisterExtension(new HubId(hub));
+        System.RegisterExtension(new HubId(hub));
         var exporter = await StartAsync();
         static PrometheusSnapshot View(double value) =>
             new([new PrometheusFamily("cached_value", PrometheusMetricType.Gauge, "h", string.Empty, [new PrometheusSeries([new PrometheusLabel("a", "b")], 1, value)])]);
@@ -195,26 +170,6 @@ public sealed class PrometheusAnswerCacheTests : IAsyncLifetime
         return output.ToArray();
     }
 
-    private async Task<PrometheusExporter> StartAsync(Func<PrometheusExporterConfig, PrometheusExporterConfig>? change = null, TimeProvider? time = null)
-    {
-        var context = new ComponentContext(
-            ComponentId.Parse("prometheus"),
-            ComponentKind.Exporter,
-            NullLoggerFactory.Instance,
-            time ?? TimeProvider.System,
-            new ComponentStatusRegistry(TimeProvider.System),
-            _telemetry,
-            _system,
-            _system.Materializer());
-        var exporter = new PrometheusExporter(context, PromTestData.Config(change));
-        await exporter.StartAsync(TestContext.Current.CancellationToken);
-        _started.Add(exporter);
-        return exporter;
-    }
-
-    private static Task Export(PrometheusExporter exporter, ExportMetricsServiceRequest request) =>
-        exporter.ExportAsync(TelemetryBatch.Create(request, new AckSet()), TestContext.Current.CancellationToken);
-
     private async Task<HttpResponseMessage> GetAsync(PrometheusExporter exporter, string? accept, bool gzip)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{exporter.Port}/metrics"));
@@ -228,7 +183,7 @@ public sealed class PrometheusAnswerCacheTests : IAsyncLifetime
             request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
         }
 
-        return await _http.SendAsync(request, TestContext.Current.CancellationToken);
+        return await Http.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     private async Task<byte[]> BodyAsync(PrometheusExporter exporter, bool gzip, CancellationToken ct)

@@ -22,32 +22,8 @@ using static TelemetryCluster.Streams.Tests.Exporters.Prometheus.PromTestData;
 namespace TelemetryCluster.Streams.Tests.Exporters.Prometheus;
 
 /// <summary>The exporter's real /metrics server on loopback, checked by the real promtool.</summary>
-public sealed class PrometheusExporterHttpTests : IAsyncLifetime
+public sealed class PrometheusExporterHttpTests() : PrometheusExporterTestBase("prometheus-exporter-tests")
 {
-    private readonly List<PrometheusExporter> _started = [];
-    private ActorSystem _system = null!;
-    private EngineTelemetry _telemetry = null!;
-    private HttpClient _http = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _system = ActorSystem.Create("prometheus-exporter-tests", "akka.loglevel = WARNING\nakka.stdout-loglevel = OFF");
-        _telemetry = new EngineTelemetry();
-        _http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { Timeout = TimeSpan.FromSeconds(10) };
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var exporter in _started)
-        {
-            await exporter.ShutdownAsync(CancellationToken.None);
-        }
-
-        _http.Dispose();
-        _telemetry.Dispose();
-        await _system.Terminate();
-    }
 
     /// <summary>Every OTLP metric type, units, odd attribute names, empty and unicode values, a namespace and const labels.</summary>
     internal static ExportMetricsServiceRequest Corpus()
@@ -94,26 +70,6 @@ public sealed class PrometheusExporterHttpTests : IAsyncLifetime
         return request;
     }
 
-    private async Task<PrometheusExporter> StartAsync(Func<PrometheusExporterConfig, PrometheusExporterConfig>? change = null, TimeProvider? time = null)
-    {
-        var context = new ComponentContext(
-            ComponentId.Parse("prometheus"),
-            ComponentKind.Exporter,
-            NullLoggerFactory.Instance,
-            time ?? TimeProvider.System,
-            new ComponentStatusRegistry(TimeProvider.System),
-            _telemetry,
-            _system,
-            _system.Materializer());
-        var exporter = new PrometheusExporter(context, PromTestData.Config(change));
-        await exporter.StartAsync(TestContext.Current.CancellationToken);
-        _started.Add(exporter);
-        return exporter;
-    }
-
-    private static Task Export(PrometheusExporter exporter, ExportMetricsServiceRequest request) =>
-        exporter.ExportAsync(TelemetryBatch.Create(request, new AckSet()), TestContext.Current.CancellationToken);
-
     private async Task<HttpResponseMessage> GetAsync(PrometheusExporter exporter, string path = "/metrics", string? accept = null, string? encoding = null, HttpMethod? method = null)
     {
         using var request = new HttpRequestMessage(method ?? HttpMethod.Get, new Uri($"http://127.0.0.1:{exporter.Port}{path}"));
@@ -127,7 +83,7 @@ public sealed class PrometheusExporterHttpTests : IAsyncLifetime
             request.Headers.TryAddWithoutValidation("Accept-Encoding", encoding);
         }
 
-        return await _http.SendAsync(request, TestContext.Current.CancellationToken);
+        return await Http.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -255,14 +211,14 @@ public sealed class PrometheusExporterHttpTests : IAsyncLifetime
         var exporter = await StartAsync();
         await Export(exporter, Request(Sum("updown", string.Empty, false, AggregationTemporality.Delta, Point(1, Sec(1), Sec(0)), Point(1, Sec(1), Sec(0)))));
 
-        Assert.Equal(2, _telemetry.Get(ComponentKind.Exporter, ComponentId.Parse("prometheus"), Signal.Metrics, Outcomes.Dropped, DropReasons.DeltaNonMonotonic));
+        Assert.Equal(2, Telemetry.Get(ComponentKind.Exporter, ComponentId.Parse("prometheus"), Signal.Metrics, Outcomes.Dropped, DropReasons.DeltaNonMonotonic));
     }
 
     [Fact]
     public async Task With_a_hub_the_exporter_publishes_and_serves_the_merged_view()
     {
         var hub = new RecordingHub();
-        _system.RegisterExtension(new HubId(hub));
+        System.RegisterExtension(new HubId(hub));
         var exporter = await StartAsync();
         await Export(exporter, Request(Gauge("local.only", string.Empty, Point(1, Sec(1)))));
         hub.Merged = new PrometheusSnapshot([new PrometheusFamily("from_the_cluster", PrometheusMetricType.Gauge, "h", string.Empty, [new PrometheusSeries([], 1, 42)])]);
@@ -304,14 +260,14 @@ public sealed class PrometheusExporterHttpTests : IAsyncLifetime
         var text = await https.GetStringAsync(new Uri($"https://127.0.0.1:{exporter.Port}/metrics"), TestContext.Current.CancellationToken);
 
         Assert.Contains("secure_value{", text, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<HttpRequestException>(() => _http.GetStringAsync(new Uri($"http://127.0.0.1:{exporter.Port}/metrics"), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<HttpRequestException>(() => Http.GetStringAsync(new Uri($"http://127.0.0.1:{exporter.Port}/metrics"), TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public async Task With_endpoint_routes_the_exporter_serves_them_next_to_metrics_and_404_otherwise()
     {
         var routes = new EchoRoutes();
-        _system.RegisterExtension(new RoutesId(routes));
+        System.RegisterExtension(new RoutesId(routes));
         var exporter = await StartAsync();
         await Export(exporter, Request(Gauge("local.only", string.Empty, Point(1, Sec(1)))));
         var ct = TestContext.Current.CancellationToken;
