@@ -320,7 +320,8 @@ internal sealed class PromqlWorkload : IWorkload
         var c = CultureInfo.InvariantCulture;
         using var channel = GrpcChannel.ForAddress(node.OtlpGrpcEndpoint, new GrpcChannelOptions { MaxSendMessageSize = 4 * 1024 * 1024 });
         var client = new MetricsService.MetricsServiceClient(channel);
-        var settle = LoadChecks.SettleTimeout(context);
+        // The first step creates every series (100k: 34k in the view, 100k in the store) on a shared, busy machine.
+        var settle = TimeSpan.FromSeconds(Math.Max(120, 2 * context.Options.StartTimeout.TotalSeconds));
         var metrics = new Uri(nodeBase, "/metrics");
         for (var step = 0; step < data.Steps; step++)
         {
