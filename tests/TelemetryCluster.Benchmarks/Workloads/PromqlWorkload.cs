@@ -40,7 +40,7 @@ internal sealed class PromqlWorkload : IWorkload
 
     public string Name => "promql";
 
-    /// <summary>In smoke: 300 series × 6 min (25 samples), 6 queries, one round of 2 repetitions; ≈ 15–25 s.</summary>
+    /// <summary>In smoke: 300 series × 6 min (25 samples), 6 queries, one round of 2 repetitions; ≈ 10 s.</summary>
     public bool InSmoke => true;
 
     /// <summary>The queries (KEDA ScaledObject triggers and dashboards over app metrics); the first column is a short label.</summary>
