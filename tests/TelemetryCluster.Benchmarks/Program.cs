@@ -6,13 +6,14 @@ namespace TelemetryCluster.Benchmarks;
 
 internal static class Program
 {
-    /// <summary>Every workload; later ones (promql, emf, attributes, idle) go here.</summary>
+    /// <summary>Every workload; later ones (emf, attributes, idle) go here.</summary>
     private static IReadOnlyList<IWorkload> Workloads() =>
     [
         new OtlpIngestWorkload(),
         new ClusterFanoutWorkload(),
         new FileLogWorkload(),
         new PrometheusScrapeWorkload(),
+        new PromqlWorkload(),
     ];
 
     public static async Task<int> Main(string[] args)

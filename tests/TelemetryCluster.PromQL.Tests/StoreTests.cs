@@ -35,6 +35,40 @@ public sealed class StoreTests
     }
 
     [Fact]
+    public void Equality_selectors_use_the_name_index_and_follow_series_that_come_and_go()
+    {
+        var store = new SeriesStore(new SeriesStoreOptions { Retention = TimeSpan.FromMinutes(10) });
+        static Labels L(int pod, string code) => Labels.From(
+            ("__name__", "req_total"), ("pod", "p" + pod.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("code", code));
+        for (int pod = 0; pod < 50; pod++)
+        {
+            store.Append(L(pod, "200"), 0, pod);
+            store.Append(L(pod, pod % 5 == 0 ? "500" : "404"), 0, 1000 + pod);
+        }
+        store.Append(Labels.From(("__name__", "other"), ("code", "500")), 0, 7);
+        static int Count(SeriesStore s, string q, long t) => ((VectorValue)Engine.Instant(s, q, t)).Samples.Count;
+        Assert.Equal(10, Count(store, "req_total{code=\"500\"}", 0));
+        Assert.Equal(1, Count(store, "req_total{code=\"500\",pod=\"p45\"}", 0));
+        Assert.Equal(0, Count(store, "req_total{code=\"503\"}", 0));
+        Assert.Equal(40, Count(store, "req_total{code!=\"200\",code=~\"4..\"}", 0));
+        Assert.Equal(1045, Instant(store, "req_total{pod=\"p45\",code=\"500\"}", 0));
+
+        // The result is in label order, as without the index.
+        var pods = ((VectorValue)Engine.Instant(store, "req_total{code=\"500\"}", 0)).Samples.Select(x => x.Metric.Get("pod")).ToList();
+        Assert.Equal(pods.Order(StringComparer.Ordinal).ToList(), pods);
+
+        // A new series of the name is seen by the next query (the index is replaced, not stale).
+        store.Append(L(99, "500"), 60_000, 1);
+        Assert.Equal(11, Count(store, "req_total{code=\"500\"}", 60_000));
+
+        // Series that leave the retention window leave the index.
+        store.Append(L(99, "500"), 20 * 60_000, 2);
+        store.Truncate();
+        Assert.Equal(1, Count(store, "req_total{code=\"500\"}", 20 * 60_000));
+        Assert.Equal(0, Count(store, "req_total{code=\"200\"}", 20 * 60_000));
+    }
+
+    [Fact]
     public void Out_of_order_and_duplicate_samples_are_refused_and_counted()
     {
         var store = new SeriesStore();

@@ -47,6 +47,9 @@ internal sealed record BenchmarkOptions
     /// <summary>HOCON appended to the node's config by filelog (it overrides the same keys), for diagnosis; null = none.</summary>
     public string? NodeHocon { get; init; }
 
+    /// <summary>Series counts of the promql workload (multiples of 50); null = 10k and 100k (smoke: 300).</summary>
+    public IReadOnlyList<int>? PromqlSeries { get; init; }
+
     /// <summary>Smoke mode: short windows, one round, targets reported but not gated.</summary>
     public bool Smoke { get; init; }
 

@@ -33,6 +33,8 @@ internal static class CommandLine
                               compression of the node's otlp exporter to its sink: gzip (default), zstd, snappy, none
           --start-timeout 60s time allowed for a process to start and for counts to settle
           --filelog-lines N   lines of filelog's pre-written (b) file (default 3000000; smoke 200000)
+          --promql-series N[,N]
+                              series counts of promql (multiples of 50; default 10000,100000)
           --node-hocon TEXT   HOCON appended to filelog's node config, for diagnosis (e.g. "cluster.pipeline-queue-size = 64")
 
         exit codes: 0 ok, 1 correctness check failed, 2 a target was missed (not in smoke), 3 setup error, 64 usage
@@ -102,6 +104,7 @@ internal static class CommandLine
                 "--project-sut" => o with { ProjectSut = ParseSut(Value(args, ref i)) },
                 "--exporter-compression" => o with { ExporterCompression = ParseCompression(Value(args, ref i)) },
                 "--filelog-lines" => o with { FileLogLines = Math.Max(1000, ParseInt(Value(args, ref i))) },
+                "--promql-series" => o with { PromqlSeries = ParseSeries(Value(args, ref i)) },
                 "--node-hocon" => o with { NodeHocon = Value(args, ref i) },
                 "--start-timeout" => o with { StartTimeout = BenchmarkOptions.ParseDuration(Value(args, ref i)) },
                 _ => throw new FormatException($"unknown option '{args[i]}'"),
@@ -114,6 +117,14 @@ internal static class CommandLine
         }
 
         return new RunCommand(o);
+    }
+
+    private static int[] ParseSeries(string value)
+    {
+        var sizes = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseInt).ToArray();
+        return sizes.Length > 0 && sizes.All(n => n >= 50 && n % 50 == 0)
+            ? sizes
+            : throw new FormatException("--promql-series takes series counts, multiples of 50, e.g. 10000,100000");
     }
 
     private static string ParseSut(string value) =>

@@ -33,6 +33,9 @@ internal sealed class PrometheusServer : IAsyncDisposable
                 "--storage.tsdb.path", Path.Combine(directory, "data"),
                 "--web.listen-address", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"),
                 "--log.level", "warn",
+
+                // promql loads blocks hours in the past: keep them whatever their age.
+                "--storage.tsdb.retention.time", "20y",
             ],
             workingDirectory: directory);
     }
@@ -73,12 +76,34 @@ internal sealed class PrometheusServer : IAsyncDisposable
     /// Writes <paramref name="configYaml"/> to a fresh temp directory, starts Prometheus with its TSDB there and waits
     /// until <c>/-/ready</c> answers 200.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="prepareData"/>, when given, is called with the (not yet existing) TSDB directory before Prometheus
+    /// starts, e.g. to fill it with blocks by <c>promtool tsdb create-blocks-from openmetrics</c> (promql).
+    /// </remarks>
     public static async Task<PrometheusServer> StartAsync(
-        string binary, string configYaml, TimeProvider time, TimeSpan startTimeout, CancellationToken cancellationToken)
+        string binary,
+        string configYaml,
+        TimeProvider time,
+        TimeSpan startTimeout,
+        CancellationToken cancellationToken,
+        Func<string, CancellationToken, Task>? prepareData = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         var directory = Directory.CreateTempSubdirectory("tc-bench-prometheus-").FullName;
         await File.WriteAllTextAsync(Path.Combine(directory, "prometheus.yml"), configYaml, cancellationToken).ConfigureAwait(false);
+        if (prepareData is not null)
+        {
+            try
+            {
+                await prepareData(Path.Combine(directory, "data"), cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Directory.Delete(directory, recursive: true);
+                throw;
+            }
+        }
+
         var server = new PrometheusServer(binary, directory, FreePort.Next());
         try
         {

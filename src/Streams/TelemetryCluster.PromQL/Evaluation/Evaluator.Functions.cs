@@ -550,7 +550,11 @@ internal sealed partial class Evaluator
                 result.Add(new Sample(metric, t, val));
             }
         }
-        CheckDuplicates(result);
+        if (vs?.Name is null)
+        {
+            // Series of one metric name differ in their other labels, so dropping the name cannot make two equal.
+            CheckDuplicates(result);
+        }
         return new VectorValue(result);
     }
 

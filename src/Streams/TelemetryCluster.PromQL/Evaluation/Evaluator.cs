@@ -116,18 +116,52 @@ internal sealed partial class Evaluator
             return list;
         }
         list = [];
-        foreach (var s in _store.Candidates(vs.Name))
+        if (vs.Name is not null)
         {
-            bool ok = true;
-            foreach (var m in vs.Matchers)
+            // The name's series in label order; an equality matcher narrows them to its postings (the shortest wins).
+            if (_store.Index(vs.Name) is { } index)
             {
-                if (!m.Matches(s.Labels.Get(m.Name)))
+                var sorted = index.Sorted;
+                int[]? best = null;
+                foreach (var m in vs.Matchers)
                 {
-                    ok = false;
-                    break;
+                    if (m.Type == MatcherType.Equal && m.Value.Length > 0 && !string.Equals(m.Name, Labels.MetricName, StringComparison.Ordinal))
+                    {
+                        var positions = index.Postings(m.Name, m.Value);
+                        if (best is null || positions.Length < best.Length)
+                        {
+                            best = positions;
+                        }
+                    }
+                }
+                if (best is null)
+                {
+                    foreach (var s in sorted)
+                    {
+                        if (MatchesAll(s, vs.Matchers))
+                        {
+                            list.Add(s);
+                        }
+                    }
+                }
+                else
+                {
+                    foreach (var i in best)
+                    {
+                        var s = sorted[i];
+                        if (MatchesAll(s, vs.Matchers))
+                        {
+                            list.Add(s);
+                        }
+                    }
                 }
             }
-            if (ok)
+            _selected[vs] = list;
+            return list;
+        }
+        foreach (var s in _store.Candidates(null))
+        {
+            if (MatchesAll(s, vs.Matchers))
             {
                 list.Add(s);
             }
@@ -135,6 +169,18 @@ internal sealed partial class Evaluator
         list.Sort(static (a, b) => a.Labels.CompareTo(b.Labels));
         _selected[vs] = list;
         return list;
+    }
+
+    private static bool MatchesAll(MemSeries s, List<Matcher> matchers)
+    {
+        foreach (var m in matchers)
+        {
+            if (!m.Matches(s.Labels.Get(m.Name)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<Sample> SelectInstant(VectorSelector vs, long t)

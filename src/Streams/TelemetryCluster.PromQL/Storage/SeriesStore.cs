@@ -50,7 +50,7 @@ public sealed class SeriesStore
     private readonly SeriesStoreOptions _options;
     private readonly ConcurrentDictionary<Labels, MemSeries> _series = new();
     // Copy-on-write per-name index; written only by the single writer.
-    private readonly ConcurrentDictionary<string, MemSeries[]> _byName = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NameIndex> _byName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MetricMetadata> _metadata = new(StringComparer.Ordinal);
     private readonly long[] _dropped = new long[Enum.GetValues<AppendResult>().Length];
     private long _totalSamples;
@@ -122,7 +122,7 @@ public sealed class SeriesStore
             }
             s = new MemSeries(labels, _options.MaxSamplesPerSeries);
             _series[labels] = s;
-            _byName.AddOrUpdate(name, _ => [s], (_, old) => [.. old, s]);
+            _byName.AddOrUpdate(name, _ => new NameIndex([s]), (_, old) => new NameIndex([.. old.Series, s]));
         }
         if (Interlocked.Read(ref _totalSamples) >= _options.MaxSamples)
         {
@@ -178,16 +178,16 @@ public sealed class SeriesStore
         {
             _series.TryRemove(s.Labels, out _);
             var name = s.Labels.MetricNameValue;
-            if (_byName.TryGetValue(name, out var arr))
+            if (_byName.TryGetValue(name, out var index))
             {
-                var next = Array.FindAll(arr, x => !ReferenceEquals(x, s));
+                var next = Array.FindAll(index.Series, x => !ReferenceEquals(x, s));
                 if (next.Length == 0)
                 {
                     _byName.TryRemove(name, out _);
                 }
                 else
                 {
-                    _byName[name] = next;
+                    _byName[name] = new NameIndex(next);
                 }
             }
         }
@@ -198,9 +198,76 @@ public sealed class SeriesStore
     {
         if (exactName is not null)
         {
-            return _byName.TryGetValue(exactName, out var arr) ? arr : [];
+            return _byName.TryGetValue(exactName, out var index) ? index.Series : [];
         }
         return _series.Values.ToArray();
+    }
+
+    /// <summary>The series of one metric name, sorted, with label postings; null when no series has the name.</summary>
+    internal NameIndex? Index(string name) => _byName.TryGetValue(name, out var index) ? index : null;
+}
+
+/// <summary>
+/// The series of one metric name at one moment (replaced, never changed, when a series of the name comes or goes):
+/// the series sorted by labels and, built on first use per label name, postings — for each value of the label, the
+/// positions in <see cref="Sorted"/> of the series that have it, ascending — so that a selector with an equality
+/// matcher looks only at the series that can match, and its result needs no sorting.
+/// </summary>
+internal sealed class NameIndex(MemSeries[] series)
+{
+    private readonly Dictionary<string, Dictionary<string, int[]>> _postings = new(StringComparer.Ordinal);
+    private MemSeries[]? _sorted;
+
+    public MemSeries[] Series { get; } = series;
+
+    /// <summary><see cref="Series"/> in label order (computed once).</summary>
+    public MemSeries[] Sorted
+    {
+        get
+        {
+            var sorted = Volatile.Read(ref _sorted);
+            if (sorted is null)
+            {
+                sorted = (MemSeries[])Series.Clone();
+                Array.Sort(sorted, static (a, b) => a.Labels.CompareTo(b.Labels));
+                Volatile.Write(ref _sorted, sorted);
+            }
+            return sorted;
+        }
+    }
+
+    /// <summary>Positions in <see cref="Sorted"/> of the series whose label <paramref name="label"/> is <paramref name="value"/> (non-empty), ascending.</summary>
+    public int[] Postings(string label, string value)
+    {
+        var sorted = Sorted;
+        lock (_postings)
+        {
+            if (!_postings.TryGetValue(label, out var byValue))
+            {
+                var lists = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+                for (int i = 0; i < sorted.Length; i++)
+                {
+                    var v = sorted[i].Labels.Get(label);
+                    if (v.Length == 0)
+                    {
+                        continue;
+                    }
+                    if (!lists.TryGetValue(v, out var list))
+                    {
+                        list = [];
+                        lists[v] = list;
+                    }
+                    list.Add(i);
+                }
+                byValue = new Dictionary<string, int[]>(lists.Count, StringComparer.Ordinal);
+                foreach (var (v, list) in lists)
+                {
+                    byValue[v] = [.. list];
+                }
+                _postings[label] = byValue;
+            }
+            return byValue.TryGetValue(value, out var positions) ? positions : [];
+        }
     }
 }
 
