@@ -13,7 +13,7 @@ namespace TelemetryCluster.Streams.Receivers.FileLog;
 /// file's checkpoint advance (at-least-once: after a crash only unacknowledged lines are read again). A refusal
 /// (backpressure) pauses reading and sends the same batch again after the suggested delay.
 /// </summary>
-internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
+internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
 {
     /// <summary>Batches in flight at once (acknowledged in order).</summary>
     public const int Window = 32;
@@ -39,7 +39,9 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
         _config = config;
         _logger = context.CreateLogger();
         var safeName = (config.Storage ?? context.Id.ToString()).Replace('/', '_').Replace('\\', '_');
-        CheckpointDirectory = Path.Combine(context.StorageDirectory, "file_log", safeName);
+        CheckpointDirectory = config.Cluster.SharedStorage
+            ? Path.Combine(config.Cluster.CheckpointDirectory!, safeName)
+            : Path.Combine(context.StorageDirectory, "file_log", safeName);
         Stats = new FileLogStats();
     }
 
@@ -57,11 +59,20 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        _store = new CheckpointStore(CheckpointDirectory);
         _emitter = new EntryEmitter(_config, _context.Time, Stats, (reason, count) => Count(Outcomes.Dropped, (int)Math.Min(count, int.MaxValue), "operator " + reason));
         _tracker = new FileTracker(_config, _context.Time, _logger, Stats, _emitter);
-        var restored = _store.Load();
-        _tracker.Restore(restored.Values);
+        var restored = new Dictionary<long, CheckpointEntry>();
+        if (_config.Cluster.SharedStorage)
+        {
+            StartShared();
+        }
+        else
+        {
+            _store = new CheckpointStore(CheckpointDirectory);
+            restored = _store.Load();
+            _tracker.Restore(restored.Values);
+        }
+
         _tracker.StartWatching();
         FileLogLog.Started(_logger, string.Join(", ", _config.Include.Select(g => g.Pattern)), CheckpointDirectory, restored.Count);
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
@@ -102,8 +113,9 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
         }
 
         WriteCheckpoints(final: true);
+        StopShared();
         _tracker!.Dispose();
-        _store!.Dispose();
+        _store?.Dispose();
         FileLogLog.Stopped(_logger);
     }
 
@@ -123,6 +135,11 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
             try
             {
                 var now = _context.Time.GetUtcNow();
+                if (_shared is not null)
+                {
+                    await ProcessClaimsAsync(now, cancellationToken).ConfigureAwait(false);
+                }
+
                 tracker.DrainChanges();
                 if (first || tracker.TakeStructuralChange() || now - lastFull >= SafetyRescan)
                 {
@@ -152,13 +169,13 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
                 {
                     foreach (var removed in tracker.DeleteFinished())
                     {
-                        _store!.WriteRemove(removed.Id);
+                        Forget(removed, deleted: true);
                     }
                 }
 
                 foreach (var removed in tracker.Prune())
                 {
-                    _store!.WriteRemove(removed.Id);
+                    Forget(removed, deleted: false);
                 }
 
                 WriteCheckpoints(final: false);
@@ -292,6 +309,12 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
 
     private void WriteCheckpoints(bool final)
     {
+        if (_shared is not null)
+        {
+            WriteSharedCheckpoints(final);
+            return;
+        }
+
         var store = _store!;
         try
         {
