@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
+using TelemetryCluster.Streams.Components;
 using TelemetryCluster.Streams.Config;
 using TelemetryCluster.Streams.Receivers.FileLog;
 using Xunit;
@@ -32,6 +33,55 @@ public sealed class FileLogSharedStorageTests
         Assert.Empty(ok.Items);
         Assert.Equal(new SharedStorageConfig(true, "/shared/ckpt"), on.Cluster);
         Assert.False(FileLogHarness.Bind("""include = ["/x/*.log"]""", out _).Cluster.SharedStorage);
+    }
+
+    [Fact]
+    public void Readme_shared_storage_example_binds_in_hocon_and_in_yaml()
+    {
+        var readme = File.ReadAllText(FindReadme());
+        var section = readme[readme.IndexOf("## Cluster: shared storage", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```hocon\n", StringComparison.Ordinal) + "```hocon\n".Length;
+        var hocon = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        const string Rest = """
+            exporters { debug {} }
+            service.pipelines.logs { receivers = ["file_log/shared"], exporters = [debug] }
+            """;
+        var spec = ConfigLoader.LoadText(hocon + Rest, ComponentRegistry.Builtin());
+        var config = (FileLogReceiverConfig)spec.Receivers[ComponentId.Parse("file_log/shared")].Config;
+        Assert.Equal(new SharedStorageConfig(true, "/mnt/logs-state/checkpoints"), config.Cluster);
+
+        const string Yaml = """
+            receivers:
+              file_log/shared:
+                include: [/mnt/logs/*.log]
+                start_at: beginning
+                cluster:
+                  shared_storage: true
+                  checkpoint_dir: /mnt/logs-state/checkpoints
+            exporters:
+              debug:
+            service:
+              pipelines:
+                logs:
+                  receivers: [file_log/shared]
+                  exporters: [debug]
+            """;
+        var fromYaml = ConfigLoader.LoadText(Yaml, ComponentRegistry.Builtin(), yaml: true);
+        Assert.Equal(config.Cluster, ((FileLogReceiverConfig)fromYaml.Receivers[ComponentId.Parse("file_log/shared")].Config).Cluster);
+    }
+
+    private static string FindReadme()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "Streams", "TelemetryCluster.Streams", "Receivers", "FileLog", "README.md");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("Receivers/FileLog/README.md not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]
