@@ -32,33 +32,7 @@ public sealed class SharedFileLogTests(ITestOutputHelper output)
         var checkpoints = Path.Combine(root, "checkpoints");
         using var writer = new Writer(volume); // empty files: the nodes read nothing before the sinks' observers are attached
 
-        var options = new ClusterOptions
-        {
-            Delivery = "exported",
-            ExtraHocon = $$"""
-                # A batch in flight to a partition on the killed node is refused after this (default 60 s), then sent again.
-                cluster.export-timeout = 5s
-                receivers {
-                  "file_log/shared" {
-                    include = ["{{volume}}/*.log"]
-                    start_at = beginning
-                    poll_interval = 100ms
-                    cluster {
-                      shared_storage = true
-                      checkpoint_dir = "{{checkpoints}}"
-                    }
-                  }
-                }
-                service.pipelines {
-                  "logs/shared" {
-                    receivers = ["file_log/shared"]
-                    processors = [batch]
-                    exporters = [otlp_grpc]
-                  }
-                }
-                """,
-            NodeHocon = i => $$"""receivers."file_log/shared".resource { "{{ReaderAttribute}}" = "node{{i}}" }""",
-        };
+        var options = Options(nodes: 3, volume, checkpoints);
 
         var arrivals = new ConcurrentDictionary<long, int>();
         var readerOf = new ConcurrentDictionary<long, string>();
@@ -145,6 +119,93 @@ public sealed class SharedFileLogTests(ITestOutputHelper output)
             Assert.True(victimDuplicates < killedAt.Min() / 2, $"{victimDuplicates} duplicates in the killed node's files, {killedAt.Min()} lines per file at the kill");
         });
     }
+
+    [Fact]
+    public async Task A_leaving_owner_releases_its_files_and_the_other_node_resumes_them_exactly_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempRoot();
+        var volume = Directory.CreateDirectory(Path.Combine(temp.Path, "volume")).FullName;
+        using var writer = new Writer(volume);
+        var arrivals = new ConcurrentDictionary<long, int>();
+        var readerOf = new ConcurrentDictionary<long, string>();
+        var exportedBy = new ConcurrentDictionary<string, long>();
+        await using var cluster = await TestCluster.StartAsync(Options(nodes: 2, volume, Path.Combine(temp.Path, "checkpoints")), output, ct);
+        foreach (var node in cluster.Nodes)
+        {
+            var name = node.Name;
+            node.Sink.LogsObserver = request => Observe(request, name, arrivals, readerOf, exportedBy);
+        }
+
+        await cluster.RunAsync(async () =>
+        {
+            using var writing = new CancellationTokenSource();
+            var writerTask = writer.RunAsync(LinesPerSecondPerFile, writing.Token);
+            Dictionary<int, string> owners = [];
+            await Wait.UntilAsync(
+                () =>
+                {
+                    owners = Owners(readerOf, recentLines: 2 * LinesPerSecondPerFile, out var stable);
+                    return Task.FromResult(stable && owners.Count == Files && owners.Values.Distinct().Count() == 2
+                        && Enumerable.Range(0, Files).All(f => Delivered(arrivals, f) >= 2 * LinesPerSecondPerFile));
+                },
+                Timeout,
+                () => $"each of {Files} files read by one node, over both nodes; owners now: {Describe(owners)}",
+                ct);
+            var leaverFiles = owners.Where(kv => kv.Value == "node2").Select(kv => kv.Key).ToHashSet();
+
+            // SIGTERM: node 2 leaves; its claim shards are handed off, each claim released (reading stopped, the
+            // acknowledged offset written) before node 1 is granted the file.
+            cluster[2].Terminate();
+            await cluster[2].Process.WaitForExitAsync(TestCluster.StopTimeout, ct);
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            await writing.CancelAsync();
+            await writerTask;
+            await Wait.UntilAsync(
+                () => Task.FromResult(Enumerable.Range(0, Files).All(f => Delivered(arrivals, f) == writer.Written[f])),
+                Timeout,
+                () => $"every line delivered; {string.Join(", ", Enumerable.Range(0, Files).Select(f => $"f{f} {Delivered(arrivals, f)}/{writer.Written[f]}"))}; owners {Describe(Owners(readerOf, 50, out _))}",
+                ct);
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+
+            var total = writer.Written.Sum();
+            var duplicates = arrivals.Where(kv => kv.Value > 1).Sum(kv => kv.Value - 1);
+            var after = Owners(readerOf, recentLines: 50, out var stableAfter);
+            cluster.Result($"shared file_log, node2 left (owned f{string.Join(",f", leaverFiles.Order())}): {total} lines written, all delivered, {duplicates} duplicates; owners now {Describe(after)}; exported per node {Describe(exportedBy)}");
+            Assert.Equal(total, arrivals.Count);
+            Assert.True(stableAfter && after.Count == Files && after.Values.All(n => n == "node1"), Describe(after));
+            Assert.Equal(0, duplicates);
+        });
+    }
+
+    private static ClusterOptions Options(int nodes, string volume, string checkpoints) => new()
+    {
+        Nodes = nodes,
+        Delivery = "exported",
+        ExtraHocon = $$"""
+            # A batch in flight to a partition on the killed node is refused after this (default 60 s), then sent again.
+            cluster.export-timeout = 5s
+            receivers {
+              "file_log/shared" {
+                include = ["{{volume}}/*.log"]
+                start_at = beginning
+                poll_interval = 100ms
+                cluster {
+                  shared_storage = true
+                  checkpoint_dir = "{{checkpoints}}"
+                }
+              }
+            }
+            service.pipelines {
+              "logs/shared" {
+                receivers = ["file_log/shared"]
+                processors = [batch]
+                exporters = [otlp_grpc]
+              }
+            }
+            """,
+        NodeHocon = i => $$"""receivers."file_log/shared".resource { "{{ReaderAttribute}}" = "node{{i}}" }""",
+    };
 
     private static long Seq(int file, long n) => (file * FileStride) + n;
 

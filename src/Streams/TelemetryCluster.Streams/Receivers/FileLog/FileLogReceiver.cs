@@ -26,6 +26,9 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Queue<InFlight> _inFlight = new();
     private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Cancels the batches in flight: only when stopping gave up waiting for them (a cancelled batch may still be exported, and is then sent twice).</summary>
+    private readonly CancellationTokenSource _abandon = new();
     private IReceiverConsumer? _consumer;
     private FileTracker? _tracker;
     private EntryEmitter? _emitter;
@@ -112,6 +115,7 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
             // Unacknowledged lines are read again after the restart.
         }
 
+        await _abandon.CancelAsync().ConfigureAwait(false);
         WriteCheckpoints(final: true);
         StopShared();
         _tracker!.Dispose();
@@ -123,6 +127,7 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
+        _abandon.Dispose();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -223,7 +228,7 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
 
         var (request, count, marks) = emitter.Batch.Take();
         var item = new InFlight(request, count, marks, _context.Time.GetUtcNow());
-        item.Task = count == 0 ? Task.FromResult(AckOutcome.Accepted) : ConsumeAsync(item, cancellationToken);
+        item.Task = count == 0 ? Task.FromResult(AckOutcome.Accepted) : ConsumeAsync(item, _abandon.Token);
         _inFlight.Enqueue(item);
     }
 
@@ -270,7 +275,7 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
                 hint = TimeSpan.FromTicks(Math.Clamp(hint.Ticks, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(5).Ticks));
                 refusedDelay = refusedDelay == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromTicks(Math.Min(refusedDelay.Ticks * 2, hint.Ticks));
                 await Task.Delay(refusedDelay, _context.Time, cancellationToken).ConfigureAwait(false);
-                item.Task = ConsumeAsync(item, cancellationToken);
+                item.Task = ConsumeAsync(item, _abandon.Token);
                 continue;
             }
 
@@ -281,7 +286,7 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
                 Count(Outcomes.Refused, item.Count, outcome.Reason ?? "failed");
                 await Task.Delay(backoff, _context.Time, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, retry.MaxInterval.Ticks));
-                item.Task = ConsumeAsync(item, cancellationToken);
+                item.Task = ConsumeAsync(item, _abandon.Token);
                 continue;
             }
 
