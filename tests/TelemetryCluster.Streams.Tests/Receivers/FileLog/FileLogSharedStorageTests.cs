@@ -68,6 +68,10 @@ public sealed class FileLogSharedStorageTests
             """;
         var fromYaml = ConfigLoader.LoadText(Yaml, ComponentRegistry.Builtin(), yaml: true);
         Assert.Equal(config.Cluster, ((FileLogReceiverConfig)fromYaml.Receivers[ComponentId.Parse("file_log/shared")].Config).Cluster);
+
+        // Not a node setting: the node's cluster block rejects it, naming the key.
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.LoadText("cluster.shared_storage = true\n" + hocon + Rest, ComponentRegistry.Builtin()));
+        Assert.Contains("cluster.shared_storage", error.Message, StringComparison.Ordinal);
     }
 
     private static string FindReadme()
