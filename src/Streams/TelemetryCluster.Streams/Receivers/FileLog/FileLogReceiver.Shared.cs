@@ -20,6 +20,7 @@ internal sealed partial class FileLogReceiver : IFileClaimHolder
     private IFileClaimSession? _session;
     private DateTimeOffset _lastTouch;
     private DateTimeOffset _lastSharedWrite;
+    private bool _sharedWriteFailing;
 
     /// <summary>Shared storage: the file keys this node holds (loop thread only; tests read it after stopping).</summary>
     internal IReadOnlyCollection<string> ClaimedKeys => _claimed;
@@ -215,10 +216,16 @@ internal sealed partial class FileLogReceiver : IFileClaimHolder
             _shared!.Write(key, state);
             state.DefinitionDirty = false;
             state.OffsetDirty = false;
+            _sharedWriteFailing = false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            FileLogLog.CheckpointFailed(_logger, e, _shared!.PathOf(key));
+            // Retried at the next poll (the state stays dirty); logged once per failing period, not per poll.
+            if (!_sharedWriteFailing)
+            {
+                _sharedWriteFailing = true;
+                FileLogLog.CheckpointFailed(_logger, e, _shared!.PathOf(key));
+            }
         }
     }
 

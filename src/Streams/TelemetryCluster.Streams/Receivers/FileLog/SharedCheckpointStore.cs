@@ -48,9 +48,15 @@ internal sealed class SharedCheckpointStore
         var target = PathOf(fileKey);
         var temp = target + _tempSuffix;
         var bytes = Encode(state);
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1))
+        try
         {
-            file.Write(bytes);
+            File.WriteAllBytes(temp, bytes);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The directory went away (volume remounted, cleaned up): create it again once.
+            System.IO.Directory.CreateDirectory(Directory);
+            File.WriteAllBytes(temp, bytes);
         }
 
         File.Move(temp, target, overwrite: true);
