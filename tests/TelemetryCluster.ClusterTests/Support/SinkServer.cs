@@ -58,6 +58,9 @@ public sealed class SinkServer : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>Called with every logs request the sink accepted (after counting it), on the request's thread.</summary>
+    public Action<ExportLogsServiceRequest>? LogsObserver { get; set; }
+
     public int Port { get; private set; }
 
     /// <summary><c>127.0.0.1:PORT</c>, as the exporter's <c>endpoint</c>.</summary>
@@ -321,6 +324,7 @@ public sealed class SinkServer : IAsyncDisposable
                     }
                 },
                 context).ConfigureAwait(false);
+            sink.LogsObserver?.Invoke(request);
             return new ExportLogsServiceResponse();
         }
     }

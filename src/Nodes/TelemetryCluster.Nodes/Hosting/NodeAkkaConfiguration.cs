@@ -4,6 +4,7 @@ using Akka.Cluster.Hosting.SBR;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using TelemetryCluster.Nodes.FileClaims;
 using TelemetryCluster.Nodes.Management;
 using TelemetryCluster.Nodes.Scrape;
 using AkkaLogLevel = Akka.Event.LogLevel;
@@ -96,6 +97,9 @@ public static class NodeAkkaConfiguration
 
         // Which node scrapes which prometheus receiver target (rendezvous hashing over the Up members; Scrape/).
         builder.WithScrapeTargetOwnership();
+
+        // Which node reads which file of a file_log receiver with cluster.shared_storage (sharded claims; FileClaims/).
+        builder.WithFileClaims();
 
         // Later Prepends win: the baseline, then the user's akka { } block over everything above, then the drain
         // phase's timeout (never below cluster.drain-timeout; ShutdownPlan keeps a longer user value).

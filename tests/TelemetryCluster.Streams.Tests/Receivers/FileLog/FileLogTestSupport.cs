@@ -92,6 +92,8 @@ internal sealed class FileLogHarness : IAsyncDisposable
 
     public string StorageDirectory { get; }
 
+    public ActorSystem System => _system;
+
     public EngineTelemetry Telemetry { get; } = new();
 
     public static string Defaults()

@@ -13,7 +13,7 @@ namespace TelemetryCluster.Streams.Receivers.FileLog;
 /// file's checkpoint advance (at-least-once: after a crash only unacknowledged lines are read again). A refusal
 /// (backpressure) pauses reading and sends the same batch again after the suggested delay.
 /// </summary>
-internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
+internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
 {
     /// <summary>Batches in flight at once (acknowledged in order).</summary>
     public const int Window = 32;
@@ -26,6 +26,9 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Queue<InFlight> _inFlight = new();
     private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Cancels the batches in flight: only when stopping gave up waiting for them (a cancelled batch may still be exported, and is then sent twice).</summary>
+    private readonly CancellationTokenSource _abandon = new();
     private IReceiverConsumer? _consumer;
     private FileTracker? _tracker;
     private EntryEmitter? _emitter;
@@ -39,7 +42,9 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
         _config = config;
         _logger = context.CreateLogger();
         var safeName = (config.Storage ?? context.Id.ToString()).Replace('/', '_').Replace('\\', '_');
-        CheckpointDirectory = Path.Combine(context.StorageDirectory, "file_log", safeName);
+        CheckpointDirectory = config.Cluster.SharedStorage
+            ? Path.Combine(config.Cluster.CheckpointDirectory!, safeName)
+            : Path.Combine(context.StorageDirectory, "file_log", safeName);
         Stats = new FileLogStats();
     }
 
@@ -57,11 +62,20 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        _store = new CheckpointStore(CheckpointDirectory);
         _emitter = new EntryEmitter(_config, _context.Time, Stats, (reason, count) => Count(Outcomes.Dropped, (int)Math.Min(count, int.MaxValue), "operator " + reason));
         _tracker = new FileTracker(_config, _context.Time, _logger, Stats, _emitter);
-        var restored = _store.Load();
-        _tracker.Restore(restored.Values);
+        var restored = new Dictionary<long, CheckpointEntry>();
+        if (_config.Cluster.SharedStorage)
+        {
+            StartShared();
+        }
+        else
+        {
+            _store = new CheckpointStore(CheckpointDirectory);
+            restored = _store.Load();
+            _tracker.Restore(restored.Values);
+        }
+
         _tracker.StartWatching();
         FileLogLog.Started(_logger, string.Join(", ", _config.Include.Select(g => g.Pattern)), CheckpointDirectory, restored.Count);
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
@@ -101,9 +115,11 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
             // Unacknowledged lines are read again after the restart.
         }
 
+        await _abandon.CancelAsync().ConfigureAwait(false);
         WriteCheckpoints(final: true);
+        StopShared();
         _tracker!.Dispose();
-        _store!.Dispose();
+        _store?.Dispose();
         FileLogLog.Stopped(_logger);
     }
 
@@ -111,6 +127,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
+        _abandon.Dispose();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -123,6 +140,11 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
             try
             {
                 var now = _context.Time.GetUtcNow();
+                if (_shared is not null)
+                {
+                    await ProcessClaimsAsync(now, cancellationToken).ConfigureAwait(false);
+                }
+
                 tracker.DrainChanges();
                 if (first || tracker.TakeStructuralChange() || now - lastFull >= SafetyRescan)
                 {
@@ -152,13 +174,13 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
                 {
                     foreach (var removed in tracker.DeleteFinished())
                     {
-                        _store!.WriteRemove(removed.Id);
+                        Forget(removed, deleted: true);
                     }
                 }
 
                 foreach (var removed in tracker.Prune())
                 {
-                    _store!.WriteRemove(removed.Id);
+                    Forget(removed, deleted: false);
                 }
 
                 WriteCheckpoints(final: false);
@@ -206,7 +228,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
 
         var (request, count, marks) = emitter.Batch.Take();
         var item = new InFlight(request, count, marks, _context.Time.GetUtcNow());
-        item.Task = count == 0 ? Task.FromResult(AckOutcome.Accepted) : ConsumeAsync(item, cancellationToken);
+        item.Task = count == 0 ? Task.FromResult(AckOutcome.Accepted) : ConsumeAsync(item, _abandon.Token);
         _inFlight.Enqueue(item);
     }
 
@@ -253,7 +275,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
                 hint = TimeSpan.FromTicks(Math.Clamp(hint.Ticks, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(5).Ticks));
                 refusedDelay = refusedDelay == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromTicks(Math.Min(refusedDelay.Ticks * 2, hint.Ticks));
                 await Task.Delay(refusedDelay, _context.Time, cancellationToken).ConfigureAwait(false);
-                item.Task = ConsumeAsync(item, cancellationToken);
+                item.Task = ConsumeAsync(item, _abandon.Token);
                 continue;
             }
 
@@ -264,7 +286,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
                 Count(Outcomes.Refused, item.Count, outcome.Reason ?? "failed");
                 await Task.Delay(backoff, _context.Time, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, retry.MaxInterval.Ticks));
-                item.Task = ConsumeAsync(item, cancellationToken);
+                item.Task = ConsumeAsync(item, _abandon.Token);
                 continue;
             }
 
@@ -292,6 +314,12 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
 
     private void WriteCheckpoints(bool final)
     {
+        if (_shared is not null)
+        {
+            WriteSharedCheckpoints(final);
+            return;
+        }
+
         var store = _store!;
         try
         {

@@ -130,6 +130,9 @@ internal sealed record FileLogReceiverConfig
 
     public string? Storage { get; init; }
 
+    /// <summary><c>cluster.shared_storage</c> and <c>cluster.checkpoint_dir</c> (see <c>SharedStorageConfig</c>).</summary>
+    public SharedStorageConfig Cluster { get; init; } = SharedStorageConfig.Off;
+
     public RetryOnFailure RetryOnFailure { get; init; } = new(false, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
 
     public bool Multiline => LineStartPattern is not null || LineEndPattern is not null;
@@ -269,6 +272,7 @@ internal sealed record FileLogReceiverConfig
             Resource = reader.GetStringMap("resource"),
             Operators = OperatorPipelineSpec.Read(reader, "operators"),
             Storage = reader.GetOptionalString("storage"),
+            Cluster = SharedStorageConfig.Bind(reader),
             RetryOnFailure = retryConfig,
         };
     }

@@ -15,7 +15,7 @@ namespace TelemetryCluster.Streams.Receivers.FileLog;
 /// runs on structural events and every few seconds as a safety net), so idle files cost no reads.
 /// Single-threaded: only the receiver's loop calls in; the watcher only enqueues.
 /// </summary>
-internal sealed class FileTracker : IDisposable
+internal sealed partial class FileTracker : IDisposable
 {
     private static readonly TimeSpan ActiveWindow = TimeSpan.FromSeconds(2);
 
@@ -129,7 +129,7 @@ internal sealed class FileTracker : IDisposable
     {
         try
         {
-            if (!_config.Include.Any(g => g.IsMatch(path)) || Excluded(path) || Directory.Exists(path))
+            if (Claim is not null || !_config.Include.Any(g => g.IsMatch(path)) || Excluded(path) || Directory.Exists(path))
             {
                 return;
             }
@@ -184,8 +184,14 @@ internal sealed class FileTracker : IDisposable
         }
 
         var seen = new HashSet<Backing>();
+        NoteMatched(matched);
         foreach (var (path, stat) in matched)
         {
+            if (Claim is not null && !Claim(path))
+            {
+                continue; // shared storage: another node reads it
+            }
+
             if (stat.HasIdentity && _byInode.TryGetValue((stat.Device, stat.Inode), out var known))
             {
                 seen.Add(known);
