@@ -19,6 +19,9 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
     public const int Window = 32;
 
     private static readonly TimeSpan SafetyRescan = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often at most acknowledged offsets are appended to the checkpoint journal while data flows.</summary>
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
 
     private readonly ComponentContext _context;
@@ -31,6 +34,8 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
     private EntryEmitter? _emitter;
     private CheckpointStore? _store;
     private Task? _loop;
+    private Func<IEnumerable<FileState>>? _liveStates;
+    private long _lastCheckpointWrite;
     private int _stopped;
 
     public FileLogReceiver(ComponentContext context, FileLogReceiverConfig config)
@@ -57,13 +62,22 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        _store = new CheckpointStore(CheckpointDirectory);
+        _store = _config.Checkpoints ? new CheckpointStore(CheckpointDirectory) : null;
         _emitter = new EntryEmitter(_config, _context.Time, Stats, (reason, count) => Count(Outcomes.Dropped, (int)Math.Min(count, int.MaxValue), "operator " + reason));
         _tracker = new FileTracker(_config, _context.Time, _logger, Stats, _emitter);
-        var restored = _store.Load();
-        _tracker.Restore(restored.Values);
+        var patterns = string.Join(", ", _config.Include.Select(g => g.Pattern));
+        if (_store is not null)
+        {
+            var restored = _store.Load();
+            _tracker.Restore(restored.Values);
+            FileLogLog.Started(_logger, patterns, CheckpointDirectory, restored.Count);
+        }
+        else
+        {
+            FileLogLog.StartedWithoutCheckpoints(_logger, patterns);
+        }
+
         _tracker.StartWatching();
-        FileLogLog.Started(_logger, string.Join(", ", _config.Include.Select(g => g.Pattern)), CheckpointDirectory, restored.Count);
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -103,7 +117,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
 
         WriteCheckpoints(final: true);
         _tracker!.Dispose();
-        _store!.Dispose();
+        _store?.Dispose();
         FileLogLog.Stopped(_logger);
     }
 
@@ -152,13 +166,13 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
                 {
                     foreach (var removed in tracker.DeleteFinished())
                     {
-                        _store!.WriteRemove(removed.Id);
+                        _store?.WriteRemove(removed.Id);
                     }
                 }
 
                 foreach (var removed in tracker.Prune())
                 {
-                    _store!.WriteRemove(removed.Id);
+                    _store?.WriteRemove(removed.Id);
                 }
 
                 WriteCheckpoints(final: false);
@@ -290,9 +304,25 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
         WriteCheckpoints(final: false);
     }
 
+    /// <summary>
+    /// Writes what changed since the last write: at most every <see cref="CheckpointInterval"/> (the loop calls again
+    /// each poll, so the last changes are written within a poll interval of it), always when <paramref name="final"/>.
+    /// Only acknowledged offsets are ever written.
+    /// </summary>
     private void WriteCheckpoints(bool final)
     {
-        var store = _store!;
+        if (_store is not { } store)
+        {
+            return;
+        }
+
+        var now = _context.Time.GetTimestamp();
+        if (!final && _lastCheckpointWrite != 0 && _context.Time.GetElapsedTime(_lastCheckpointWrite, now) < CheckpointInterval)
+        {
+            return;
+        }
+
+        _lastCheckpointWrite = now;
         try
         {
             foreach (var state in _tracker!.States)
@@ -310,7 +340,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
                 }
             }
 
-            store.Flush(() => _tracker.States);
+            store.Flush(_liveStates ??= () => _tracker.States);
             if (final)
             {
                 store.Compact(_tracker.States);

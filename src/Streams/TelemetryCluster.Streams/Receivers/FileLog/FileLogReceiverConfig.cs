@@ -130,6 +130,9 @@ internal sealed record FileLogReceiverConfig
 
     public string? Storage { get; init; }
 
+    /// <summary>Whether offsets are kept across restarts (<c>checkpoints</c>, default true).</summary>
+    public bool Checkpoints { get; init; } = true;
+
     public RetryOnFailure RetryOnFailure { get; init; } = new(false, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
 
     public bool Multiline => LineStartPattern is not null || LineEndPattern is not null;
@@ -209,6 +212,13 @@ internal sealed record FileLogReceiverConfig
             reader.Error("delete_after_read", "delete_after_read cannot be used with start_at = end");
         }
 
+        var checkpoints = reader.GetBool("checkpoints");
+        var storage = reader.GetOptionalString("storage");
+        if (!checkpoints && storage is not null)
+        {
+            reader.Error("storage", "storage names the checkpoint directory; it cannot be set with checkpoints = false");
+        }
+
         _ = reader.GetBool("acquire_fs_lock");
         _ = reader.GetBool("file_cache_advise");
         _ = reader.GetInt("polls_to_archive", 0, int.MaxValue);
@@ -268,7 +278,8 @@ internal sealed record FileLogReceiverConfig
             Attributes = reader.GetStringMap("attributes"),
             Resource = reader.GetStringMap("resource"),
             Operators = OperatorPipelineSpec.Read(reader, "operators"),
-            Storage = reader.GetOptionalString("storage"),
+            Storage = storage,
+            Checkpoints = checkpoints,
             RetryOnFailure = retryConfig,
         };
     }
