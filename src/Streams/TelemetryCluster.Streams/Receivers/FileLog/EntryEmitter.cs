@@ -12,7 +12,7 @@ namespace TelemetryCluster.Streams.Receivers.FileLog;
 /// </summary>
 internal sealed class EntryEmitter
 {
-    public const int MaxBatchEntries = 100;
+    public const int MaxBatchEntries = 1000;
 
     private readonly FileLogReceiverConfig _config;
     private readonly TimeProvider _time;

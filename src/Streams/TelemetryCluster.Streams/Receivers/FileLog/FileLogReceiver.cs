@@ -8,7 +8,7 @@ namespace TelemetryCluster.Streams.Receivers.FileLog;
 
 /// <summary>
 /// The <c>file_log</c> receiver: one loop per receiver instance polls (and is woken by file change notifications),
-/// reads new lines into batches of up to 100 log records and hands them to the pipelines. Up to
+/// reads new lines into batches of up to 1000 log records and hands them to the pipelines. Up to
 /// <see cref="Window"/> batches are in flight; their acknowledgements are committed in order, and only then does a
 /// file's checkpoint advance (at-least-once: after a crash only unacknowledged lines are read again). A refusal
 /// (backpressure) pauses reading and sends the same batch again after the suggested delay.
