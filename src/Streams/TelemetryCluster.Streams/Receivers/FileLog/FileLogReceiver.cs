@@ -22,6 +22,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
 
     /// <summary>How often at most acknowledged offsets are appended to the checkpoint journal while data flows.</summary>
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
+
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
 
     private readonly ComponentContext _context;
