@@ -9,7 +9,7 @@ namespace TelemetryCluster.Streams.Receivers.FileLog;
 /// <summary>
 /// The <c>file_log</c> receiver: one loop per receiver instance polls (and is woken by file change notifications),
 /// reads new lines into batches of up to 1000 log records and hands them to the pipelines. Up to
-/// <see cref="Window"/> batches are in flight; their acknowledgements are committed in order, and only then does a
+/// <see cref="Window"/> batches (and about <see cref="MaxInFlightRecords"/> records) are in flight; their acknowledgements are committed in order, and only then does a
 /// file's checkpoint advance (at-least-once: after a crash only unacknowledged lines are read again). A refusal
 /// (backpressure) pauses reading and sends the same batch again after the suggested delay.
 /// </summary>
@@ -17,6 +17,12 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
 {
     /// <summary>Batches in flight at once (acknowledged in order).</summary>
     public const int Window = 32;
+
+    /// <summary>
+    /// Log records in flight at once (whole batches: the batch that crosses it is still sent). Bounds what a crash
+    /// sends again, and the memory a slow pipeline holds, whatever the batch size.
+    /// </summary>
+    public const int MaxInFlightRecords = 3200;
 
     private static readonly TimeSpan SafetyRescan = TimeSpan.FromSeconds(5);
 
@@ -37,6 +43,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
     private Task? _loop;
     private Func<IEnumerable<FileState>>? _liveStates;
     private long _lastCheckpointWrite;
+    private int _inFlightRecords;
     private int _stopped;
 
     public FileLogReceiver(ComponentContext context, FileLogReceiverConfig config)
@@ -214,7 +221,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
             return;
         }
 
-        while (_inFlight.Count >= Window)
+        while (_inFlight.Count >= Window || (_inFlightRecords >= MaxInFlightRecords && _inFlight.Count > 0))
         {
             await CompleteHeadAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -223,6 +230,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
         var item = new InFlight(request, count, marks, _context.Time.GetUtcNow());
         item.Task = count == 0 ? Task.FromResult(AckOutcome.Accepted) : ConsumeAsync(item, cancellationToken);
         _inFlight.Enqueue(item);
+        _inFlightRecords += count;
     }
 
     private async Task<AckOutcome> ConsumeAsync(InFlight item, CancellationToken cancellationToken)
@@ -290,6 +298,7 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
         }
 
         _inFlight.Dequeue();
+        _inFlightRecords -= item.Count;
         foreach (var mark in item.Marks)
         {
             var state = mark.State;
