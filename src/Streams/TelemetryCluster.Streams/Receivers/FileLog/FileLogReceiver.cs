@@ -11,7 +11,7 @@ namespace TelemetryCluster.Streams.Receivers.FileLog;
 /// reads new lines into batches of up to 1000 log records and hands them to the pipelines. Up to
 /// <see cref="Window"/> batches (and about <see cref="MaxInFlightRecords"/> records) are in flight; their acknowledgements are committed in order, and only then does a
 /// file's checkpoint advance (at-least-once: after a crash only unacknowledged lines are read again). A refusal
-/// (backpressure) pauses reading and sends the same batch again after the suggested delay.
+/// (backpressure) pauses reading and sends the same batch again after a short pause (10 ms doubling to 50 ms).
 /// </summary>
 internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
 {
@@ -30,6 +30,9 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
 
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest pause between resends of a refused batch.</summary>
+    private static readonly TimeSpan MaxRefusalPoll = TimeSpan.FromMilliseconds(50);
 
     private readonly ComponentContext _context;
     private readonly FileLogReceiverConfig _config;
@@ -271,9 +274,11 @@ internal sealed class FileLogReceiver : IReceiver, IAsyncDisposable
                 Stats.Refusals++;
                 Count(Outcomes.Refused, item.Count, outcome.Reason ?? "refused");
                 // The hint is meant for remote clients; inside the node a full queue usually frees within
-                // milliseconds, so poll from 10 ms, doubling while the same batch stays refused, up to the hint.
+                // milliseconds (the exporter drains it batch by batch), so poll from 10 ms, doubling while the same
+                // batch stays refused, up to 50 ms (or the hint, if shorter): a longer sleep leaves the pipeline idle
+                // once its queue has drained, and a retry costs one offer.
                 var hint = outcome.RetryAfter is { } after && after > TimeSpan.Zero ? after : TimeSpan.FromSeconds(1);
-                hint = TimeSpan.FromTicks(Math.Clamp(hint.Ticks, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(5).Ticks));
+                hint = TimeSpan.FromTicks(Math.Clamp(hint.Ticks, TimeSpan.FromMilliseconds(10).Ticks, MaxRefusalPoll.Ticks));
                 refusedDelay = refusedDelay == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromTicks(Math.Min(refusedDelay.Ticks * 2, hint.Ticks));
                 await Task.Delay(refusedDelay, _context.Time, cancellationToken).ConfigureAwait(false);
                 item.Task = ConsumeAsync(item, cancellationToken);
