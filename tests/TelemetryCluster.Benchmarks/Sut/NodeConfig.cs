@@ -101,10 +101,11 @@ internal static class FileLogNodeConfig
     /// <summary>
     /// file_log (every file matching <paramref name="include"/>, <c>start_at = beginning</c>, the <see cref="Regex"/>
     /// regex_parser) → batch → otlp_grpc exporter to the sink (127.0.0.1:<see cref="NodePorts.Sink"/>, plaintext,
-    /// <paramref name="compression"/>) for logs; checkpoints in <paramref name="storageDir"/> (<c>cluster.storage-dir</c>;
-    /// the receiver keeps them always, there is no key to turn them off); health_check on 127.0.0.1:<see cref="NodePorts.Health"/>.
+    /// <paramref name="compression"/>) for logs; with <paramref name="checkpoints"/> (the receiver's default) its checkpoints
+    /// are in <paramref name="storageDir"/> (<c>cluster.storage-dir</c>), without them the receiver has
+    /// <c>checkpoints = false</c>; health_check on 127.0.0.1:<see cref="NodePorts.Health"/>.
     /// </summary>
-    public static string FileLogToSink(NodePorts ports, string include, string storageDir, string compression)
+    public static string FileLogToSink(NodePorts ports, string include, string storageDir, string compression, bool checkpoints = true)
     {
         ArgumentNullException.ThrowIfNull(ports);
         return string.Create(
@@ -114,6 +115,7 @@ internal static class FileLogNodeConfig
             receivers."file_log/bench" {
               include = ["{{include}}"]
               start_at = beginning
+              checkpoints = {{(checkpoints ? "true" : "false")}}
               operators = [
                 {
                   type = regex_parser

@@ -20,9 +20,10 @@ namespace TelemetryCluster.Benchmarks.Workloads;
 /// event): lines/s = its lines ÷ the time until the last one was delivered;</item>
 /// <item>the check: delivered = 1 + (a)'s lines + (b)'s lines, exactly, also 0.5 s later (no duplicates).</item>
 /// </list>
-/// Checkpoints: the node's receiver always keeps them (no key turns them off), in a temp <c>cluster.storage-dir</c>.
-/// rsyslog runs twice per round: with its imfile state written after every submission (<c>persistStateAfterSubmission</c>,
-/// "checkpoints on") and with the default (state written only at exit, "checkpoints off"). Smoke runs only "on".
+/// Checkpoints: each reader runs twice per round. The node with its receiver's checkpoints (the default, in a temp
+/// <c>cluster.storage-dir</c>, "checkpoints on") and with <c>checkpoints = false</c> ("off"); rsyslog with its imfile
+/// state written after every submission (<c>persistStateAfterSubmission</c>, "on") and with the default (state written
+/// only at exit, "off"). Smoke runs only "on".
 /// </summary>
 internal sealed class FileLogWorkload : IWorkload
 {
@@ -117,7 +118,8 @@ internal sealed class FileLogWorkload : IWorkload
 
     private static IReadOnlyList<ResultRow> Rows(AbResult<IReadOnlyList<ReaderRun>> ab, Plan plan, WcResult wc)
     {
-        double[] Node(Func<ReaderRun, double> f) => [.. ab.Project.Select(r => f(r[0]))];
+        double[] Node(bool persist, Func<ReaderRun, double> f) =>
+            [.. ab.Project.SelectMany(r => r).Where(r => r.Persist == persist).Select(f)];
         double[] Rsyslog(bool persist, Func<ReaderRun, double> f) =>
             [.. ab.Baseline.SelectMany(r => r).Where(r => r.Persist == persist).Select(f)];
 
@@ -128,11 +130,11 @@ internal sealed class FileLogWorkload : IWorkload
         var rows = new List<ResultRow>();
         foreach (var persist in plan.WithoutCheckpoints ? new[] { true, false } : [true])
         {
-            var label = persist ? "checkpoints on" : "checkpoints off (rsyslog; the node's are always on)";
+            var label = persist ? "checkpoints on" : "checkpoints off";
             rows.Add(new ResultRow(
                 $"filelog (a) CPU at {rate}, {label}",
                 Units.Cores,
-                Node(r => r.A.Cpu.CpuCores),
+                Node(persist, r => r.A.Cpu.CpuCores),
                 Rsyslog(persist, r => r.A.Cpu.CpuCores),
                 Target.RatioAtMost(3.0),
                 AnchorCpu));
@@ -140,11 +142,11 @@ internal sealed class FileLogWorkload : IWorkload
 
         foreach (var persist in plan.WithoutCheckpoints ? new[] { true, false } : [true])
         {
-            var label = persist ? "checkpoints on" : "checkpoints off (rsyslog; the node's are always on)";
+            var label = persist ? "checkpoints on" : "checkpoints off";
             rows.Add(new ResultRow(
                 $"filelog (b) drain of {drain} lines, {label}",
                 Units.LinesPerSecond,
-                Node(r => r.B.LinesPerSecond),
+                Node(persist, r => r.B.LinesPerSecond),
                 Rsyslog(persist, r => r.B.LinesPerSecond),
                 Target.RatioAtLeast(2.0),
                 AnchorRate));
@@ -153,14 +155,14 @@ internal sealed class FileLogWorkload : IWorkload
         rows.Add(new ResultRow(
             $"filelog (b) CPU during the drain, checkpoints on",
             Units.Cores,
-            Node(r => r.B.Cpu.CpuCores),
+            Node(true, r => r.B.Cpu.CpuCores),
             Rsyslog(true, r => r.B.Cpu.CpuCores),
             Target.None,
             "—"));
         rows.Add(new ResultRow(
             $"filelog (b) drain vs the read ceiling (node vs `wc -l`)",
             Units.LinesPerSecond,
-            Node(r => r.B.LinesPerSecond),
+            Node(true, r => r.B.LinesPerSecond),
             [.. wc.LinesPerSecond],
             Target.None,
             "—"));
@@ -170,11 +172,6 @@ internal sealed class FileLogWorkload : IWorkload
     private static async Task<IReadOnlyList<ReaderRun>> RunSideAsync(
         WorkloadContext context, Plan plan, string root, string drainFile, Side side, int round, CancellationToken cancellationToken)
     {
-        if (side == Side.Project)
-        {
-            return [await RunReaderAsync(context, plan, root, drainFile, side, round, persist: true, cancellationToken).ConfigureAwait(false)];
-        }
-
         var runs = new List<ReaderRun>
         {
             await RunReaderAsync(context, plan, root, drainFile, side, round, persist: true, cancellationToken).ConfigureAwait(false),
@@ -205,7 +202,7 @@ internal sealed class FileLogWorkload : IWorkload
         {
             var storage = Path.Combine(dir, "storage");
             var node = await context.Launcher.StartNodeAsync(
-                ports => FileLogNodeConfig.FileLogToSink(ports, glob, storage, o.ExporterCompression) + (o.NodeHocon is { } extra ? "\n" + extra + "\n" : ""),
+                ports => FileLogNodeConfig.FileLogToSink(ports, glob, storage, o.ExporterCompression, checkpoints: persist) + (o.NodeHocon is { } extra ? "\n" + extra + "\n" : ""),
                 cancellationToken).ConfigureAwait(false);
             reader = new NodeLogReader((NodeSut)node);
         }
@@ -214,7 +211,7 @@ internal sealed class FileLogWorkload : IWorkload
             reader = RsyslogReader.Start(dir, glob, persist);
         }
 
-        var name = side == Side.Project ? "node" : persist ? "rsyslog (state after each submission)" : "rsyslog (state at exit)";
+        var name = side == Side.Project ? persist ? "node (checkpoints)" : "node (checkpoints = false)" : persist ? "rsyslog (state after each submission)" : "rsyslog (state at exit)";
         try
         {
             await using (reader.ConfigureAwait(false))
@@ -417,7 +414,7 @@ internal sealed class FileLogWorkload : IWorkload
         context.Notes.Enqueue(
             $"node: file_log (start_at = beginning, regex_parser `{FileLogNodeConfig.Regex}`) → batch → otlp exporter " +
             $"(compression {context.Options.ExporterCompression}, plaintext) → sink (a floor-server process counting log records; its CPU is not the node's). " +
-            "Its checkpoints are always on (the receiver has no key to disable them), in a temp cluster.storage-dir. " +
+            "\"checkpoints on\" = the receiver's default (checkpoints in a temp cluster.storage-dir), \"off\" = `checkpoints = false`. " +
             "rsyslog: `rsyslogd -n` with imfile (inotify) → omfile, no regex parsing; \"checkpoints on\" = imfile persistStateAfterSubmission=\"on\" " +
             "(state file written after each batch submitted), \"off\" = the default (state written at exit only). " +
             "Every run: delivered = 1 probe + (a) + (b) lines, exactly.");
@@ -430,8 +427,8 @@ internal sealed class FileLogWorkload : IWorkload
             $"read ceiling: `wc -l` on the (b) file (page cache warm) took {Stats.Median([.. wc.Seconds]):0.000} s " +
             $"= {Units.Format(Stats.Median([.. wc.LinesPerSecond]), Units.LinesPerSecond)} (median of 3)."));
         var sink = Stats.Median([.. ab.Project.Select(r => r[0].A.Sink?.CpuCores ?? double.NaN)]);
-        var batches = ab.Project.Sum(r => r[0].SinkBatches ?? 0);
-        var delivered = ab.Project.Sum(r => r[0].Delivered);
+        var batches = ab.Project.SelectMany(r => r).Sum(r => r.SinkBatches ?? 0);
+        var delivered = ab.Project.SelectMany(r => r).Sum(r => r.Delivered);
         context.Notes.Enqueue(string.Create(c,
             $"the node's sink (not counted) used {sink:0.000} core at (a) (median); it received {batches} batches of " +
             $"{(batches > 0 ? (double)delivered / batches : 0):0} log records on average."));

@@ -26,6 +26,7 @@ public sealed partial class FileLogConfigTests
         Assert.Equal(Compression.None, config.Compression);
         Assert.False(config.RetryOnFailure.Enabled);
         Assert.Equal("utf-8", config.Encoding.Name);
+        Assert.True(config.Checkpoints);
     }
 
     [Theory]
@@ -42,6 +43,9 @@ public sealed partial class FileLogConfigTests
     [InlineData("include = [\"/a\"], start_at = middle", "receivers.file_log.start_at: invalid value \"middle\"")]
     [InlineData("include = [\"/a\"], on_truncate = maybe", "receivers.file_log.on_truncate: invalid value \"maybe\"")]
     [InlineData("include = [\"/a\"], ordering_criteria { regex = \"(?P<n>\\\\d+)\", sort_by = [{ sort_type = numeric, regex_key = m }] }", "receivers.file_log.ordering_criteria.sort_by: regex_key \"m\" is not a named group")]
+    [InlineData("include = [\"/a\"], checkpoints = sometimes", "receivers.file_log.checkpoints: invalid boolean \"sometimes\"")]
+    [InlineData("include = [\"/a\"], checkpoints = false, storage = file_storage", "receivers.file_log.storage: storage names the checkpoint directory; it cannot be set with checkpoints = false")]
+    [InlineData("include = [\"/a\"], checkpoints = false, cluster { shared_storage = true, checkpoint_dir = \"/shared/ckpt\" }", "receivers.file_log.checkpoints: cluster.shared_storage = true resumes files from their shared checkpoints; it cannot be used with checkpoints = false")]
     public void Bad_values_are_errors_with_their_path(string hocon, string expected)
     {
         FileLogHarness.Bind(hocon, out var errors);

@@ -51,6 +51,35 @@ public sealed class FileLogDeliveryTests
     }
 
     [Fact]
+    public async Task Without_checkpoints_nothing_is_written_and_a_restart_reads_as_if_new()
+    {
+        using var dir = new TempDir();
+        var config = $$"""
+            include = ["{{dir.Path}}/*.log"]
+            start_at = beginning
+            poll_interval = 50ms
+            checkpoints = false
+            """;
+        await File.WriteAllTextAsync(dir["a.log"], string.Concat(Enumerable.Range(1, 1500).Select(i => $"line {i}\n")), Ct);
+
+        for (var run = 1; run <= 2; run++)
+        {
+            await using var harness = new FileLogHarness(dir["state"]);
+            var receiver = harness.Create(config);
+            var consumer = new RecordingConsumer();
+            await receiver.StartAsync(consumer, Ct);
+            await consumer.WaitForCountAsync(1500, TimeSpan.FromSeconds(10));
+            await Task.Delay(300, Ct);
+            await receiver.StopAsync(Ct);
+
+            // Every run reads the whole file once (start_at = beginning, no offset kept), in order.
+            Assert.Equal(Enumerable.Range(1, 1500).Select(i => $"line {i}"), consumer.Lines.Select(l => l.Body));
+            Assert.False(Directory.Exists(receiver.CheckpointDirectory), $"run {run}: {receiver.CheckpointDirectory} was created");
+            Assert.Equal(1500, harness.Telemetry.Total(ComponentKind.Receiver, ComponentId.Parse("file_log"), Signal.Logs, Outcomes.Accepted));
+        }
+    }
+
+    [Fact]
     public async Task Checkpoint_advances_only_after_acknowledgement()
     {
         using var dir = new TempDir();
@@ -91,7 +120,7 @@ public sealed class FileLogDeliveryTests
     {
         using var dir = new TempDir();
         await using var harness = new FileLogHarness(dir["state"]);
-        await File.WriteAllTextAsync(dir["a.log"], string.Concat(Enumerable.Range(1, 2000).Select(i => $"line {i}\n")), Ct);
+        await File.WriteAllTextAsync(dir["a.log"], string.Concat(Enumerable.Range(1, 20_000).Select(i => $"line {i}\n")), Ct);
         var receiver = harness.Create($$"""
             include = ["{{dir.Path}}/*.log"]
             start_at = beginning
@@ -99,12 +128,12 @@ public sealed class FileLogDeliveryTests
             """);
         var consumer = new RecordingConsumer { Decide = call => call % 3 == 0 ? AckOutcome.Refuse("full", TimeSpan.FromMilliseconds(20)) : AckOutcome.Accepted };
         await receiver.StartAsync(consumer, Ct);
-        await consumer.WaitForCountAsync(2000, TimeSpan.FromSeconds(30));
+        await consumer.WaitForCountAsync(20_000, TimeSpan.FromSeconds(30));
         await Task.Delay(300, Ct);
         await receiver.StopAsync(Ct);
         var bodies = consumer.Lines.Select(l => l.Body).ToList();
-        Assert.Equal(2000, bodies.Count);
-        Assert.Equal(2000, bodies.Distinct().Count());
+        Assert.Equal(20_000, bodies.Count);
+        Assert.Equal(20_000, bodies.Distinct().Count());
         Assert.True(receiver.Stats.Refusals > 0);
     }
 

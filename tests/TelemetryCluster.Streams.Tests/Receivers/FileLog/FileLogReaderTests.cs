@@ -92,6 +92,39 @@ public sealed class FileLogReaderTests
     }
 
     [Fact]
+    public async Task A_file_much_larger_than_the_read_buffer_with_long_lines_is_read_exactly()
+    {
+        // Several MiB: the 256 KiB buffer is tokenized in place and topped up many times, with lines longer than the
+        // refill threshold (64 KiB) across buffer boundaries, and a batch limit that cuts between lines.
+        using var dir = new TempDir();
+        await using var harness = new FileLogHarness(dir["state"]);
+        var expected = new List<string>();
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < 40_000; i++)
+        {
+            var line = i % 5_000 == 4_999 ? $"long {i} " + new string((char)('a' + (i % 26)), 70_000 + i) : $"line {i} x" + new string('x', i % 97);
+            expected.Add(line);
+            text.Append(line).Append('\n');
+        }
+
+        await File.WriteAllTextAsync(dir["big.log"], text.ToString(), Ct);
+        var receiver = harness.Create($$"""
+            include = ["{{dir.Path}}/*.log"]
+            start_at = beginning
+            poll_interval = 50ms
+            """);
+        var consumer = new RecordingConsumer();
+        await receiver.StartAsync(consumer, Ct);
+        await consumer.WaitForCountAsync(expected.Count, TimeSpan.FromSeconds(30));
+        await Task.Delay(300, Ct);
+        await receiver.StopAsync(Ct);
+        var bodies = consumer.Lines.Select(l => l.Body).ToList();
+        Assert.Equal(expected.Count, bodies.Count);
+        var first = expected.Zip(bodies).Select((p, i) => (p, i)).FirstOrDefault(x => x.p.First != x.p.Second);
+        Assert.True(expected.SequenceEqual(bodies), $"line {first.i} differs: expected {first.p.First?[..Math.Min(60, first.p.First.Length)]} ({first.p.First?.Length} chars), got {first.p.Second?[..Math.Min(60, first.p.Second.Length)]} ({first.p.Second?.Length} chars)");
+    }
+
+    [Fact]
     public async Task A_line_without_newline_is_flushed_after_force_flush_period()
     {
         using var dir = new TempDir();

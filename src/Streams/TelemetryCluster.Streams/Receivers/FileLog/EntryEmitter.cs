@@ -12,7 +12,7 @@ namespace TelemetryCluster.Streams.Receivers.FileLog;
 /// </summary>
 internal sealed class EntryEmitter
 {
-    public const int MaxBatchEntries = 100;
+    public const int MaxBatchEntries = 1000;
 
     private readonly FileLogReceiverConfig _config;
     private readonly TimeProvider _time;
@@ -20,6 +20,7 @@ internal sealed class EntryEmitter
     private readonly List<LogEntry> _output = [];
     private readonly KeyValuePair<string, object?>[] _staticAttributes;
     private readonly Action<string, long>? _operatorDropped;
+    private readonly int _attributeCapacity;
     private DateTimeOffset _observed;
 
     public EntryEmitter(FileLogReceiverConfig config, TimeProvider time, FileLogStats stats, Action<string, long>? operatorDropped = null)
@@ -30,6 +31,15 @@ internal sealed class EntryEmitter
         _stats = stats;
         Batch = new LogBatchBuilder(config.Resource);
         _staticAttributes = [.. config.Attributes.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value))];
+        var fileAttributes = new[]
+        {
+            config.IncludeFileName, config.IncludeFilePath, config.IncludeFileNameResolved, config.IncludeFilePathResolved,
+            config.IncludeFileOwnerName, config.IncludeFileOwnerGroupName, config.IncludeFilePermissions,
+            config.IncludeFileRecordNumber, config.IncludeFileRecordOffset,
+        }.Count(on => on);
+
+        // Room for what the receiver sets plus a few parser fields, so the map does not grow on most lines.
+        _attributeCapacity = _staticAttributes.Length + fileAttributes + 4;
     }
 
     public LogBatchBuilder Batch { get; }
@@ -359,7 +369,7 @@ internal sealed class EntryEmitter
 
         state.RecordNumber++;
         _stats.LinesRead++;
-        var entry = new LogEntry { Body = body, ObservedTimestamp = _observed };
+        var entry = new LogEntry(_attributeCapacity) { Body = body, ObservedTimestamp = _observed };
         var attributes = entry.Attributes;
         foreach (var (name, value) in _staticAttributes)
         {

@@ -8,6 +8,9 @@ internal static partial class FileLogLog
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "file_log receiver started: {Patterns}; checkpoints in {Directory} ({Restored} restored)")]
     public static partial void Started(ILogger logger, string patterns, string directory, int restored);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "file_log receiver started: {Patterns}; no checkpoints (checkpoints = false)")]
+    public static partial void StartedWithoutCheckpoints(ILogger logger, string patterns);
+
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "no files match the include patterns {Patterns} yet")]
     public static partial void NoFiles(ILogger logger, string patterns);
 

@@ -234,7 +234,7 @@ internal sealed partial class FileLogReceiver : IFileClaimHolder
     {
         if (_shared is null)
         {
-            _store!.WriteRemove(state.Id);
+            _store?.WriteRemove(state.Id);
             return;
         }
 

@@ -8,18 +8,31 @@ namespace TelemetryCluster.Streams.Receivers.FileLog;
 
 /// <summary>
 /// The <c>file_log</c> receiver: one loop per receiver instance polls (and is woken by file change notifications),
-/// reads new lines into batches of up to 100 log records and hands them to the pipelines. Up to
-/// <see cref="Window"/> batches are in flight; their acknowledgements are committed in order, and only then does a
+/// reads new lines into batches of up to 1000 log records and hands them to the pipelines. Up to
+/// <see cref="Window"/> batches (and about <see cref="MaxInFlightRecords"/> records) are in flight; their acknowledgements are committed in order, and only then does a
 /// file's checkpoint advance (at-least-once: after a crash only unacknowledged lines are read again). A refusal
-/// (backpressure) pauses reading and sends the same batch again after the suggested delay.
+/// (backpressure) pauses reading and sends the same batch again after a short pause (10 ms doubling to 50 ms).
 /// </summary>
 internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
 {
     /// <summary>Batches in flight at once (acknowledged in order).</summary>
     public const int Window = 32;
 
+    /// <summary>
+    /// Log records in flight at once (whole batches: the batch that crosses it is still sent). Bounds what a crash
+    /// sends again, and the memory a slow pipeline holds, whatever the batch size.
+    /// </summary>
+    public const int MaxInFlightRecords = 3200;
+
     private static readonly TimeSpan SafetyRescan = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often at most acknowledged offsets are appended to the checkpoint journal while data flows.</summary>
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
+
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest pause between resends of a refused batch.</summary>
+    private static readonly TimeSpan MaxRefusalPoll = TimeSpan.FromMilliseconds(50);
 
     private readonly ComponentContext _context;
     private readonly FileLogReceiverConfig _config;
@@ -34,6 +47,9 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
     private EntryEmitter? _emitter;
     private CheckpointStore? _store;
     private Task? _loop;
+    private Func<IEnumerable<FileState>>? _liveStates;
+    private long _lastCheckpointWrite;
+    private int _inFlightRecords;
     private int _stopped;
 
     public FileLogReceiver(ComponentContext context, FileLogReceiverConfig config)
@@ -64,20 +80,25 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
 
         _emitter = new EntryEmitter(_config, _context.Time, Stats, (reason, count) => Count(Outcomes.Dropped, (int)Math.Min(count, int.MaxValue), "operator " + reason));
         _tracker = new FileTracker(_config, _context.Time, _logger, Stats, _emitter);
-        var restored = new Dictionary<long, CheckpointEntry>();
+        var patterns = string.Join(", ", _config.Include.Select(g => g.Pattern));
         if (_config.Cluster.SharedStorage)
         {
             StartShared();
+            FileLogLog.Started(_logger, patterns, _config.Cluster.CheckpointDirectory ?? CheckpointDirectory, 0);
+        }
+        else if (_config.Checkpoints)
+        {
+            _store = new CheckpointStore(CheckpointDirectory);
+            var restored = _store.Load();
+            _tracker.Restore(restored.Values);
+            FileLogLog.Started(_logger, patterns, CheckpointDirectory, restored.Count);
         }
         else
         {
-            _store = new CheckpointStore(CheckpointDirectory);
-            restored = _store.Load();
-            _tracker.Restore(restored.Values);
+            FileLogLog.StartedWithoutCheckpoints(_logger, patterns);
         }
 
         _tracker.StartWatching();
-        FileLogLog.Started(_logger, string.Join(", ", _config.Include.Select(g => g.Pattern)), CheckpointDirectory, restored.Count);
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -221,7 +242,7 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
             return;
         }
 
-        while (_inFlight.Count >= Window)
+        while (_inFlight.Count >= Window || (_inFlightRecords >= MaxInFlightRecords && _inFlight.Count > 0))
         {
             await CompleteHeadAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -230,6 +251,7 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
         var item = new InFlight(request, count, marks, _context.Time.GetUtcNow());
         item.Task = count == 0 ? Task.FromResult(AckOutcome.Accepted) : ConsumeAsync(item, _abandon.Token);
         _inFlight.Enqueue(item);
+        _inFlightRecords += count;
     }
 
     private async Task<AckOutcome> ConsumeAsync(InFlight item, CancellationToken cancellationToken)
@@ -270,9 +292,11 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
                 Stats.Refusals++;
                 Count(Outcomes.Refused, item.Count, outcome.Reason ?? "refused");
                 // The hint is meant for remote clients; inside the node a full queue usually frees within
-                // milliseconds, so poll from 10 ms, doubling while the same batch stays refused, up to the hint.
+                // milliseconds (the exporter drains it batch by batch), so poll from 10 ms, doubling while the same
+                // batch stays refused, up to 50 ms (or the hint, if shorter): a longer sleep leaves the pipeline idle
+                // once its queue has drained, and a retry costs one offer.
                 var hint = outcome.RetryAfter is { } after && after > TimeSpan.Zero ? after : TimeSpan.FromSeconds(1);
-                hint = TimeSpan.FromTicks(Math.Clamp(hint.Ticks, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(5).Ticks));
+                hint = TimeSpan.FromTicks(Math.Clamp(hint.Ticks, TimeSpan.FromMilliseconds(10).Ticks, MaxRefusalPoll.Ticks));
                 refusedDelay = refusedDelay == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromTicks(Math.Min(refusedDelay.Ticks * 2, hint.Ticks));
                 await Task.Delay(refusedDelay, _context.Time, cancellationToken).ConfigureAwait(false);
                 item.Task = ConsumeAsync(item, _abandon.Token);
@@ -297,6 +321,7 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
         }
 
         _inFlight.Dequeue();
+        _inFlightRecords -= item.Count;
         foreach (var mark in item.Marks)
         {
             var state = mark.State;
@@ -312,6 +337,11 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
         WriteCheckpoints(final: false);
     }
 
+    /// <summary>
+    /// Writes what changed since the last write: at most every <see cref="CheckpointInterval"/> (the loop calls again
+    /// each poll, so the last changes are written within a poll interval of it), always when <paramref name="final"/>.
+    /// Only acknowledged offsets are ever written.
+    /// </summary>
     private void WriteCheckpoints(bool final)
     {
         if (_shared is not null)
@@ -320,7 +350,18 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
             return;
         }
 
-        var store = _store!;
+        if (_store is not { } store)
+        {
+            return;
+        }
+
+        var now = _context.Time.GetTimestamp();
+        if (!final && _lastCheckpointWrite != 0 && _context.Time.GetElapsedTime(_lastCheckpointWrite, now) < CheckpointInterval)
+        {
+            return;
+        }
+
+        _lastCheckpointWrite = now;
         try
         {
             foreach (var state in _tracker!.States)
@@ -338,7 +379,7 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
                 }
             }
 
-            store.Flush(() => _tracker.States);
+            store.Flush(_liveStates ??= () => _tracker.States);
             if (final)
             {
                 store.Compact(_tracker.States);

@@ -133,6 +133,9 @@ internal sealed record FileLogReceiverConfig
     /// <summary><c>cluster.shared_storage</c> and <c>cluster.checkpoint_dir</c> (see <c>SharedStorageConfig</c>).</summary>
     public SharedStorageConfig Cluster { get; init; } = SharedStorageConfig.Off;
 
+    /// <summary>Whether offsets are kept across restarts (<c>checkpoints</c>, default true).</summary>
+    public bool Checkpoints { get; init; } = true;
+
     public RetryOnFailure RetryOnFailure { get; init; } = new(false, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
 
     public bool Multiline => LineStartPattern is not null || LineEndPattern is not null;
@@ -212,6 +215,19 @@ internal sealed record FileLogReceiverConfig
             reader.Error("delete_after_read", "delete_after_read cannot be used with start_at = end");
         }
 
+        var checkpoints = reader.GetBool("checkpoints");
+        var storage = reader.GetOptionalString("storage");
+        if (!checkpoints && storage is not null)
+        {
+            reader.Error("storage", "storage names the checkpoint directory; it cannot be set with checkpoints = false");
+        }
+
+        var cluster = SharedStorageConfig.Bind(reader);
+        if (!checkpoints && cluster.SharedStorage)
+        {
+            reader.Error("checkpoints", "cluster.shared_storage = true resumes files from their shared checkpoints; it cannot be used with checkpoints = false");
+        }
+
         _ = reader.GetBool("acquire_fs_lock");
         _ = reader.GetBool("file_cache_advise");
         _ = reader.GetInt("polls_to_archive", 0, int.MaxValue);
@@ -271,8 +287,9 @@ internal sealed record FileLogReceiverConfig
             Attributes = reader.GetStringMap("attributes"),
             Resource = reader.GetStringMap("resource"),
             Operators = OperatorPipelineSpec.Read(reader, "operators"),
-            Storage = reader.GetOptionalString("storage"),
-            Cluster = SharedStorageConfig.Bind(reader),
+            Storage = storage,
+            Checkpoints = checkpoints,
+            Cluster = cluster,
             RetryOnFailure = retryConfig,
         };
     }

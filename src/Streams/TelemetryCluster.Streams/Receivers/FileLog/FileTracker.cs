@@ -17,6 +17,9 @@ namespace TelemetryCluster.Streams.Receivers.FileLog;
 /// </summary>
 internal sealed partial class FileTracker : IDisposable
 {
+    /// <summary>Unread bytes in the buffer below which it is compacted and topped up from the file.</summary>
+    private const int MinUnreadBeforeRefill = 64 * 1024;
+
     private static readonly TimeSpan ActiveWindow = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a lineage cut off by a truncation waits for a copy to appear before its loss is counted (longer than the safety rescan).</summary>
@@ -40,6 +43,7 @@ internal sealed partial class FileTracker : IDisposable
     private FileState? _bufferState;
     private long _bufferStart;
     private int _bufferLength;
+    private long _lastFillOffset = -1;
     private long _nextId = 1;
     private int _structural = 1;
     private bool _watching;
@@ -1169,7 +1173,17 @@ internal sealed partial class FileTracker : IDisposable
     /// </summary>
     private int Fill(FileState state, Backing backing)
     {
-        if (!ReferenceEquals(_bufferState, state) || state.Offset < _bufferStart || state.Offset > _bufferStart + _bufferLength)
+        var sameState = ReferenceEquals(_bufferState, state) && state.Offset >= _bufferStart && state.Offset <= _bufferStart + _bufferLength;
+        if (sameState && state.Offset > _lastFillOffset && _bufferStart + _bufferLength - state.Offset >= MinUnreadBeforeRefill)
+        {
+            // Enough unread bytes (and progress since the last call): tokenize them in place. Moving the rest to the
+            // front and topping up after every batch would copy the whole buffer per batch.
+            _lastFillOffset = state.Offset;
+            return (int)(_bufferStart + _bufferLength - state.Offset);
+        }
+
+        _lastFillOffset = state.Offset;
+        if (!sameState)
         {
             _bufferState = state;
             _bufferStart = state.Offset;

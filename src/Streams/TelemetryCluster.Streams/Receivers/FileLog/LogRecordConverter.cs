@@ -24,6 +24,7 @@ internal sealed class LogBatchBuilder
     private readonly Dictionary<string, ResourceLogs> _resources = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Resource, string Scope), ScopeLogs> _byScope = [];
     private ExportLogsServiceRequest _request = new();
+    private ScopeLogs? _plainScope;
 
     public LogBatchBuilder(IReadOnlyDictionary<string, string> resource) => _resource = resource;
 
@@ -35,11 +36,22 @@ internal sealed class LogBatchBuilder
 
     public void Add(LogEntry entry)
     {
-        var key = entry.Resource.Count == 0 ? string.Empty : ResourceKey(entry.Resource);
         var scopeName = entry.ScopeName ?? string.Empty;
-        if (!_byResource.TryGetValue(key, out var scope) || scope.Scope.Name != scopeName)
+        ScopeLogs? scope;
+        if (!entry.HasResource && _plainScope is { } plain && string.Equals(plain.Scope.Name, scopeName, StringComparison.Ordinal))
         {
-            scope = ScopeFor(key, scopeName, entry);
+            // The common case: no resource set by operators, the same scope as the entry before.
+            scope = plain;
+        }
+        else
+        {
+            var key = entry.HasResource ? ResourceKey(entry.Resource) : string.Empty;
+            if (!_byResource.TryGetValue(key, out scope) || scope.Scope.Name != scopeName)
+            {
+                scope = ScopeFor(key, scopeName, entry);
+            }
+
+            _plainScope = key.Length == 0 ? scope : null;
         }
 
         scope.LogRecords.Add(ToRecord(entry));
@@ -57,7 +69,7 @@ internal sealed class LogBatchBuilder
 
         if (!_resources.TryGetValue(resourceKey, out var resourceLogs))
         {
-            resourceLogs = new ResourceLogs { Resource = BuildResource(entry.Resource) };
+            resourceLogs = new ResourceLogs { Resource = BuildResource(entry.ResourceOrNull) };
             _request.ResourceLogs.Add(resourceLogs);
             _resources[resourceKey] = resourceLogs;
         }
@@ -91,6 +103,7 @@ internal sealed class LogBatchBuilder
         _byResource.Clear();
         _resources.Clear();
         _byScope.Clear();
+        _plainScope = null;
         Count = 0;
         Marks = [];
         return result;
@@ -115,9 +128,15 @@ internal sealed class LogBatchBuilder
             record.Body = ToAnyValue(entry.Body);
         }
 
-        foreach (var (name, value) in entry.Attributes)
+        var attributes = entry.Attributes;
+        if (attributes.Count > 0)
         {
-            record.Attributes.Add(new KeyValue { Key = name, Value = ToAnyValue(value) });
+            var target = record.Attributes;
+            target.Capacity = attributes.Count;
+            foreach (var (name, value) in attributes)
+            {
+                target.Add(new KeyValue { Key = name, Value = ToAnyValue(value) });
+            }
         }
 
         if (entry.TraceId is { Length: 16 } traceId)
@@ -182,18 +201,18 @@ internal sealed class LogBatchBuilder
         }
     }
 
-    private Resource BuildResource(Dictionary<string, object?> fromEntry)
+    private Resource BuildResource(Dictionary<string, object?>? fromEntry)
     {
         var resource = new Resource();
         foreach (var (name, value) in _resource)
         {
-            if (!fromEntry.ContainsKey(name))
+            if (fromEntry is null || !fromEntry.ContainsKey(name))
             {
                 resource.Attributes.Add(new KeyValue { Key = name, Value = new AnyValue { StringValue = value } });
             }
         }
 
-        foreach (var (name, value) in fromEntry)
+        foreach (var (name, value) in fromEntry ?? [])
         {
             resource.Attributes.Add(new KeyValue { Key = name, Value = ToAnyValue(value) });
         }

@@ -9,11 +9,31 @@ namespace TelemetryCluster.Streams.Receivers.FileLog.Operators;
 /// </summary>
 public sealed class LogEntry
 {
+    private Dictionary<string, object?>? _resource;
+
+    public LogEntry()
+        : this(0)
+    {
+    }
+
+    /// <summary>An entry whose attribute map has room for <paramref name="attributeCapacity"/> keys without growing.</summary>
+    public LogEntry(int attributeCapacity)
+    {
+        Attributes = new Dictionary<string, object?>(attributeCapacity, StringComparer.Ordinal);
+    }
+
     public object? Body { get; set; }
 
-    public Dictionary<string, object?> Attributes { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, object?> Attributes { get; }
 
-    public Dictionary<string, object?> Resource { get; } = new(StringComparer.Ordinal);
+    /// <summary>The resource map, created on first use (most entries never have one).</summary>
+    public Dictionary<string, object?> Resource => _resource ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    /// <summary>Whether the entry has resource attributes (without creating the map).</summary>
+    public bool HasResource => _resource is { Count: > 0 };
+
+    /// <summary>The resource map if one was created, else null.</summary>
+    internal Dictionary<string, object?>? ResourceOrNull => _resource;
 
     /// <summary>The event time a parser found; null until then (OTLP time_unix_nano 0).</summary>
     public DateTimeOffset? Timestamp { get; set; }

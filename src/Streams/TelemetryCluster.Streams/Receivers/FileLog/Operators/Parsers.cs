@@ -221,6 +221,7 @@ internal sealed class RegexParser(ParserSettings settings, Regex regex, CaptureP
     private readonly int[] _groupNumbers = NamedGroups(regex).Numbers;
     private readonly string[] _groupNames = NamedGroups(regex).Names;
     private readonly CaptureProgram.Runner? _runner = program is null ? null : new CaptureProgram.Runner(program);
+    private readonly string?[] _lastCaptures = new string?[program?.Names.Length ?? 0];
 
     public static (int[] Numbers, string[] Names) NamedGroups(Regex regex)
     {
@@ -295,10 +296,27 @@ internal sealed class RegexParser(ParserSettings settings, Regex regex, CaptureP
         for (var i = 0; i < names.Length; i++)
         {
             var start = _runner!.Start(i);
-            target[names[i]] = start < 0 ? string.Empty : text.Substring(start, _runner.End(i) - start);
+            target[names[i]] = start < 0 ? string.Empty : Capture(i, text.AsSpan(start, _runner.End(i) - start));
         }
 
         return Finish(entry, target, out error);
+    }
+
+    /// <summary>
+    /// The string of group <paramref name="group"/>: the previous entry's when the text is the same (dates, levels,
+    /// hosts repeat from line to line; strings are immutable, so entries may share them), else a new one.
+    /// </summary>
+    private string Capture(int group, ReadOnlySpan<char> value)
+    {
+        var last = _lastCaptures[group];
+        if (last is not null && value.SequenceEqual(last))
+        {
+            return last;
+        }
+
+        var created = value.ToString();
+        _lastCaptures[group] = created;
+        return created;
     }
 
     /// <summary>The entry's own map when parse_to is the attributes or resource root (the hot path: no intermediate map).</summary>
@@ -315,7 +333,7 @@ internal sealed class RegexParser(ParserSettings settings, Regex regex, CaptureP
 
     private bool Finish(LogEntry entry, Dictionary<string, object?> target, out string? error)
     {
-        if (ReferenceEquals(target, entry.Attributes) || ReferenceEquals(target, entry.Resource))
+        if (ReferenceEquals(target, entry.Attributes) || ReferenceEquals(target, entry.ResourceOrNull))
         {
             error = null;
             return true;

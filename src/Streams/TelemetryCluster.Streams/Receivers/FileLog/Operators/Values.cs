@@ -161,9 +161,12 @@ internal static class Values
             copy.Attributes[key] = DeepClone(item);
         }
 
-        foreach (var (key, item) in entry.Resource)
+        if (entry.HasResource)
         {
-            copy.Resource[key] = DeepClone(item);
+            foreach (var (key, item) in entry.Resource)
+            {
+                copy.Resource[key] = DeepClone(item);
+            }
         }
 
         return copy;
