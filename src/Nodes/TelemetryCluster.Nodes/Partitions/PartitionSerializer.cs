@@ -85,9 +85,9 @@ public sealed class PartitionSerializer(ExtendedActorSystem system) : Serializer
     {
         (Signal signal, IMessage payload) = proto.Signal switch
         {
-            SignalKind.Metrics => (Signal.Metrics, OtlpWire.ParseEncoded(Signal.Metrics, proto.Payload.Memory)),
-            SignalKind.Logs => (Signal.Logs, OtlpWire.ParseEncoded(Signal.Logs, proto.Payload.Memory)),
-            SignalKind.Traces => (Signal.Traces, OtlpWire.ParseEncoded(Signal.Traces, proto.Payload.Memory)),
+            SignalKind.Metrics => (Signal.Metrics, OtlpWire.ParseWritten(Signal.Metrics, proto.Payload.Memory)),
+            SignalKind.Logs => (Signal.Logs, OtlpWire.ParseWritten(Signal.Logs, proto.Payload.Memory)),
+            SignalKind.Traces => (Signal.Traces, OtlpWire.ParseWritten(Signal.Traces, proto.Payload.Memory)),
             _ => throw new SerializationException($"partition batch with unknown signal {proto.Signal}"),
         };
         var metadata = ClientMetadata.Empty;

@@ -61,11 +61,20 @@ public static class OtlpWire
     /// Parses a request of <paramref name="signal"/>'s type leaving every well-formed entry encoded (see the remarks
     /// of <see cref="OtlpWire"/>). Throws <see cref="InvalidProtocolBufferException"/> where a full parse would.
     /// </summary>
-    public static IMessage ParseEncoded(Components.Signal signal, ReadOnlyMemory<byte> bytes) => signal switch
+    public static IMessage ParseEncoded(Components.Signal signal, ReadOnlyMemory<byte> bytes) => ParseEncoded(signal, bytes, check: true);
+
+    /// <summary>
+    /// <see cref="ParseEncoded(Components.Signal, ReadOnlyMemory{byte})"/> for bytes this process or a peer node wrote
+    /// with <see cref="WriteTo"/> (the cluster hop): every entry was checked or encoded by protobuf before, so the
+    /// check is skipped; items are still counted.
+    /// </summary>
+    public static IMessage ParseWritten(Components.Signal signal, ReadOnlyMemory<byte> bytes) => ParseEncoded(signal, bytes, check: false);
+
+    private static IMessage ParseEncoded(Components.Signal signal, ReadOnlyMemory<byte> bytes, bool check) => signal switch
     {
-        Components.Signal.Metrics => ParseEncoded<ExportMetricsServiceRequest, ResourceMetrics, MetricsEntry>(bytes, ExportMetricsServiceRequest.Parser, static r => r.ResourceMetrics),
-        Components.Signal.Logs => ParseEncoded<ExportLogsServiceRequest, ResourceLogs, LogsEntry>(bytes, ExportLogsServiceRequest.Parser, static r => r.ResourceLogs),
-        Components.Signal.Traces => ParseEncoded<ExportTraceServiceRequest, ResourceSpans, SpansEntry>(bytes, ExportTraceServiceRequest.Parser, static r => r.ResourceSpans),
+        Components.Signal.Metrics => ParseEncoded<ExportMetricsServiceRequest, ResourceMetrics, MetricsEntry>(bytes, ExportMetricsServiceRequest.Parser, static r => r.ResourceMetrics, check),
+        Components.Signal.Logs => ParseEncoded<ExportLogsServiceRequest, ResourceLogs, LogsEntry>(bytes, ExportLogsServiceRequest.Parser, static r => r.ResourceLogs, check),
+        Components.Signal.Traces => ParseEncoded<ExportTraceServiceRequest, ResourceSpans, SpansEntry>(bytes, ExportTraceServiceRequest.Parser, static r => r.ResourceSpans, check),
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "not an OTLP signal"),
     };
 
@@ -270,7 +279,7 @@ public static class OtlpWire
         _ => throw new ArgumentException($"not an OTLP export request parser: {typeof(T).Name}", nameof(parser)),
     };
 
-    private static TRequest ParseEncoded<TRequest, T, TEntry>(ReadOnlyMemory<byte> bytes, MessageParser<TRequest> parser, Func<TRequest, RepeatedField<T>> entriesOf)
+    private static TRequest ParseEncoded<TRequest, T, TEntry>(ReadOnlyMemory<byte> bytes, MessageParser<TRequest> parser, Func<TRequest, RepeatedField<T>> entriesOf, bool check)
         where TRequest : IMessage<TRequest>, new()
         where T : class, IMessage<T>, new()
         where TEntry : IEntry<T>
@@ -292,7 +301,7 @@ public static class OtlpWire
             var length = (int)ReadVarint(span, ref position);
             var slice = bytes.Slice(position, length);
             position += length;
-            if (!EncodedEntryScanner.Check(slice.Span, TEntry.Schema))
+            if (check && !EncodedEntryScanner.Check(slice.Span, TEntry.Schema))
             {
                 // The full parser throws its own error for this input (and, should it accept it, its result is used).
                 return Parse(parser, bytes);
