@@ -45,17 +45,17 @@ internal static class NodeConfig
     /// 127.0.0.1:<see cref="NodePorts.Health"/>; own telemetry off (<c>service.telemetry.metrics.level = none</c>, so
     /// nodes never contend for :8888); Akka remoting on any free port.
     /// </summary>
-    public static string OtlpToPrometheus(NodePorts ports, int metricsPort)
+    public static string OtlpToPrometheus(NodePorts ports, int metricsPort, string metricExpiration = "1h")
     {
         ArgumentNullException.ThrowIfNull(ports);
         return string.Create(
             CultureInfo.InvariantCulture,
             $$"""
-            # written by tests/TelemetryCluster.Benchmarks (prometheus-scrape)
+            # written by tests/TelemetryCluster.Benchmarks (prometheus-scrape, promql)
             receivers.otlp.protocols.grpc.endpoint = "127.0.0.1:{{ports.OtlpGrpc}}"
             exporters.prometheus {
               endpoint = "127.0.0.1:{{metricsPort}}"
-              metric_expiration = 1h
+              metric_expiration = {{metricExpiration}}
             }
             extensions.health_check.endpoint = "127.0.0.1:{{ports.Health}}"
             service {

@@ -406,28 +406,7 @@ internal sealed class PrometheusScrapeWorkload : IWorkload
         var client = new MetricsService.MetricsServiceClient(channel);
         foreach (var request in requests)
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    var response = await client.ExportAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    if (response.PartialSuccess is { RejectedDataPoints: > 0 } partial)
-                    {
-                        throw new CorrectnessException(
-                            $"the node rejected {partial.RejectedDataPoints} data points ({partial.ErrorMessage}). Last output:\n{node.Tail()}");
-                    }
-
-                    break;
-                }
-                catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted && attempt < 100)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RpcException e)
-                {
-                    throw new CorrectnessException($"Export into the node failed: {e.Status}. Last output:\n{node.Tail()}");
-                }
-            }
+            await NodeExports.ExportAsync(client, node, request, TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -330,10 +330,10 @@ internal sealed class PromqlWorkload : IWorkload
             {
                 foreach (var r in part)
                 {
-                    await ExportAsync(client, node, r, time, cancellationToken).ConfigureAwait(false);
+                    await NodeExports.ExportAsync(client, node, r, TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
                 }
             })).ConfigureAwait(false);
-            await ExportAsync(client, node, data.MarkerRequest(step), time, cancellationToken).ConfigureAwait(false);
+            await NodeExports.ExportAsync(client, node, data.MarkerRequest(step), TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
 
             // A scrape makes the exporter publish its changed view at once (else within 1 s).
             using (var r = await http.GetAsync(metrics, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
@@ -380,33 +380,6 @@ internal sealed class PromqlWorkload : IWorkload
         return lists;
     }
 
-    private static async Task ExportAsync(
-        MetricsService.MetricsServiceClient client, NodeSut node, ExportMetricsServiceRequest request, TimeProvider time, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var response = await client.ExportAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (response.PartialSuccess is { RejectedDataPoints: > 0 } partial)
-                {
-                    throw new CorrectnessException(
-                        $"the node rejected {partial.RejectedDataPoints} data points ({partial.ErrorMessage}). Last output:\n{node.Tail()}");
-                }
-
-                return;
-            }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted && attempt < 100)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpcException e)
-            {
-                throw new CorrectnessException($"Export into the node failed: {e.Status}. Last output:\n{node.Tail()}");
-            }
-        }
-    }
-
     private static async Task CreateBlocksAsync(PromqlDataset data, string promtool, string dataDir, CancellationToken cancellationToken)
     {
         var file = Path.Combine(Path.GetDirectoryName(dataDir)!, "data.om");
@@ -440,25 +413,11 @@ internal sealed class PromqlWorkload : IWorkload
     {
         var maxSeries = Math.Max(100_000, data.Series + 1000);
         var maxSamples = Math.Max(20_000_000, (data.Samples * 5 / 4) + 100_000);
-        return string.Create(
+        return Sut.NodeConfig.OtlpToPrometheus(ports, metricsPort, metricExpiration: "6h") + string.Create(
             CultureInfo.InvariantCulture,
             $$"""
-            # written by tests/TelemetryCluster.Benchmarks (promql)
-            receivers.otlp.protocols.grpc.endpoint = "127.0.0.1:{{ports.OtlpGrpc}}"
-            exporters.prometheus {
-              endpoint = "127.0.0.1:{{metricsPort}}"
-              metric_expiration = 6h
-            }
-            extensions.health_check.endpoint = "127.0.0.1:{{ports.Health}}"
-            service {
-              extensions = [health_check]
-              telemetry.metrics.level = none
-              pipelines.metrics {
-                receivers = [otlp]
-                exporters = [prometheus]
-              }
-            }
-            cluster.port = 0
+
+            # promql: answers mean the exporter holds the points; query budgets sized for the data set
             cluster.management.enabled = false
             cluster.delivery = exported
             cluster.query {

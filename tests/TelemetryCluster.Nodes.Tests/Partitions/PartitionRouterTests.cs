@@ -68,6 +68,20 @@ public sealed class PartitionRouterTests : IAsyncLifetime
         Assert.True(region.Asked[partitions[0]] > 1);
     }
 
+    [Fact]
+    public async Task A_part_whose_partition_did_not_answer_is_not_offered_again()
+    {
+        // An ask that timed out may still be queued (delivered late): offering it again could export it twice.
+        var (batch, partitions) = BatchOverPartitions();
+        var region = new RegionScript(refusals: new() { [partitions[1]] = 1 }) { Silent = partitions[0] };
+        var router = Router(region, askTimeout: TimeSpan.FromMilliseconds(300));
+
+        Assert.False(await router.OfferAsync(batch, TestContext.Current.CancellationToken));
+
+        Assert.Equal(1, region.Asked[partitions[0]]);
+        Assert.Equal(1, region.Asked[partitions[1]]);
+    }
+
     private PartitionRouter Router(RegionScript script, TimeSpan? askTimeout = null)
     {
         var engine = new EngineSettings(Delivery.Accepted, Partitions, 16, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
@@ -102,6 +116,9 @@ public sealed class PartitionRouterTests : IAsyncLifetime
     /// <summary>What the stand-in region answers, and what it saw.</summary>
     private sealed class RegionScript(Dictionary<int, int> refusals)
     {
+        /// <summary>A partition that never answers (its asks time out), or -1.</summary>
+        public int Silent { get; init; } = -1;
+
         public ConcurrentDictionary<int, int> Asked { get; } = new();
 
         public ConcurrentDictionary<int, int> Queued { get; } = new();
@@ -125,7 +142,11 @@ public sealed class PartitionRouterTests : IAsyncLifetime
             Receive<PartitionBatch>(batch =>
             {
                 Assert.True(PartitionBatch.TryParseEntityId(batch.EntityId, out _, out var partition));
-                Sender.Tell(script.Answer(partition));
+                var answer = script.Answer(partition);
+                if (partition != script.Silent)
+                {
+                    Sender.Tell(answer);
+                }
             });
     }
 }

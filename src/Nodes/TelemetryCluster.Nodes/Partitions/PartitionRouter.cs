@@ -67,8 +67,8 @@ internal sealed class PartitionRouter : IPipelineGateway
     /// The answer for a batch under <c>delivery = accepted</c>. When some parts were queued and others refused, the
     /// refused parts are offered again (10 ms, doubling, up to the ask timeout) instead of refusing the whole batch at
     /// once: the client would resend every part, and the queued ones would then be exported twice. Only when a
-    /// refused part still finds no room in time is the batch refused (at-least-once: its queued parts are then
-    /// exported again when the client retries).
+    /// refused part still finds no room in time, or a part's ask timed out (its outcome is unknown), is the batch
+    /// refused (at-least-once: its queued parts are then exported again when the client retries).
     /// </summary>
     private async Task<bool> SettleAsync(
         TelemetryBatch batch,
@@ -78,9 +78,11 @@ internal sealed class PartitionRouter : IPipelineGateway
     {
         var started = _time.GetTimestamp();
         var outcomes = new AckOutcome[asks.Count];
+        var unanswered = false;
         for (var i = 0; i < asks.Count; i++)
         {
-            outcomes[i] = await OutcomeOf(asks[i]).ConfigureAwait(false);
+            (outcomes[i], var answered) = await AnswerOf(asks[i]).ConfigureAwait(false);
+            unanswered |= !answered;
         }
 
         var delay = TimeSpan.FromMilliseconds(10);
@@ -99,7 +101,7 @@ internal sealed class PartitionRouter : IPipelineGateway
             }
 
             var remaining = _engine.AskTimeout - _time.GetElapsedTime(started);
-            if (accepted == 0 || failed > 0 || remaining <= delay || cancellationToken.IsCancellationRequested)
+            if (accepted == 0 || failed > 0 || unanswered || remaining <= delay || cancellationToken.IsCancellationRequested)
             {
                 return false;
             }
@@ -120,7 +122,8 @@ internal sealed class PartitionRouter : IPipelineGateway
                 }
 
                 var message = new PartitionBatch(PartitionBatch.EntityIdOf(_pipeline.Id, partition), batch.Signal, request, batch.Metadata, WaitForExport: false);
-                outcomes[i] = await OutcomeOf(AskAndRelease(partition, message, _engine.AskTimeout, cancellationToken)).ConfigureAwait(false);
+                (outcomes[i], var answered) = await AnswerOf(AskAndRelease(partition, message, _engine.AskTimeout, cancellationToken)).ConfigureAwait(false);
+                unanswered |= !answered;
             }
         }
     }
@@ -187,15 +190,21 @@ internal sealed class PartitionRouter : IPipelineGateway
         return outcome;
     }
 
-    private async Task<AckOutcome> OutcomeOf(Task<PartitionReply> ask)
+    private async Task<AckOutcome> OutcomeOf(Task<PartitionReply> ask) => (await AnswerOf(ask).ConfigureAwait(false)).Outcome;
+
+    /// <summary>
+    /// The part's outcome, and whether the partition answered: a part whose ask timed out may still be queued (it
+    /// was delivered late), so it is never offered again — only a refusal the partition gave is.
+    /// </summary>
+    private async Task<(AckOutcome Outcome, bool Answered)> AnswerOf(Task<PartitionReply> ask)
     {
         try
         {
-            return (await ask.ConfigureAwait(false)).ToOutcome();
+            return ((await ask.ConfigureAwait(false)).ToOutcome(), true);
         }
         catch (Exception ex) when (ex is AskTimeoutException or OperationCanceledException)
         {
-            return AckOutcome.Refuse($"partition of {_pipeline.Id} did not answer in time", _engine.RetryAfter);
+            return (AckOutcome.Refuse($"partition of {_pipeline.Id} did not answer in time", _engine.RetryAfter), false);
         }
     }
 }
