@@ -56,11 +56,11 @@ public sealed class PartitionRouterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_part_that_stays_refused_past_the_ask_timeout_refuses_the_batch()
+    public async Task A_part_that_stays_refused_past_the_retry_delay_refuses_the_batch()
     {
         var (batch, partitions) = BatchOverPartitions();
         var region = new RegionScript(refusals: new() { [partitions[0]] = int.MaxValue });
-        var router = Router(region, askTimeout: TimeSpan.FromMilliseconds(300));
+        var router = Router(region, retryAfter: TimeSpan.FromMilliseconds(300));
 
         Assert.False(await router.OfferAsync(batch, TestContext.Current.CancellationToken));
 
@@ -82,14 +82,31 @@ public sealed class PartitionRouterTests : IAsyncLifetime
         Assert.Equal(1, region.Asked[partitions[1]]);
     }
 
-    private PartitionRouter Router(RegionScript script, TimeSpan? askTimeout = null)
+    [Fact]
+    public async Task A_part_sharding_dropped_at_a_hand_off_is_sent_again_at_once()
     {
-        var engine = new EngineSettings(Delivery.Accepted, Partitions, 16, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
+        // The stand-in region drops the first ask of one partition the way a region does at a shard hand-off.
+        var (batch, partitions) = BatchOverPartitions();
+        var region = new RegionScript(refusals: []) { DropFirst = partitions[0] };
+        var router = Router(region, askTimeout: TimeSpan.FromSeconds(30));
+        var started = TimeProvider.System.GetTimestamp();
+
+        Assert.True(await router.OfferAsync(batch, TestContext.Current.CancellationToken));
+
+        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(10), "the drop is answered long before the ask timeout");
+        Assert.Equal(2, region.Asked[partitions[0]]);
+        Assert.All(region.Queued.Values, n => Assert.Equal(1, n));
+        Assert.Equal(partitions.Order(), region.Queued.Keys.Order());
+    }
+
+    private PartitionRouter Router(RegionScript script, TimeSpan? askTimeout = null, TimeSpan? retryAfter = null)
+    {
+        var engine = new EngineSettings(Delivery.Accepted, Partitions, 16, TimeSpan.FromMilliseconds(50), retryAfter ?? TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
         {
             AskTimeout = askTimeout ?? TimeSpan.FromSeconds(10),
         };
         var region = _system.ActorOf(Props.Create(() => new FakeRegion(script)));
-        return new PartitionRouter(Pipeline, region, engine, TimeProvider.System);
+        return new PartitionRouter(Pipeline, region, engine, TimeProvider.System, new DroppedPartWatch(_system));
     }
 
     /// <summary>A request of resources that land on at least three different partitions.</summary>
@@ -119,6 +136,13 @@ public sealed class PartitionRouterTests : IAsyncLifetime
         /// <summary>A partition that never answers (its asks time out), or -1.</summary>
         public int Silent { get; init; } = -1;
 
+        /// <summary>A partition whose first part is dropped as at a shard hand-off (published as <c>Dropped</c>), or -1.</summary>
+        public int DropFirst { get; init; } = -1;
+
+        private int _dropped;
+
+        public bool ShouldDrop(int partition) => partition == DropFirst && Interlocked.Increment(ref _dropped) == 1;
+
         public ConcurrentDictionary<int, int> Asked { get; } = new();
 
         public ConcurrentDictionary<int, int> Queued { get; } = new();
@@ -142,6 +166,13 @@ public sealed class PartitionRouterTests : IAsyncLifetime
             Receive<PartitionBatch>(batch =>
             {
                 Assert.True(PartitionBatch.TryParseEntityId(batch.EntityId, out _, out var partition));
+                if (script.ShouldDrop(partition))
+                {
+                    script.Asked.AddOrUpdate(partition, 1, (_, n) => n + 1);
+                    Context.System.EventStream.Publish(new Akka.Event.Dropped(batch, "hand-off", Sender, Self));
+                    return;
+                }
+
                 var answer = script.Answer(partition);
                 if (partition != script.Silent)
                 {

@@ -62,7 +62,7 @@ internal sealed partial class PipelineHostService(
 
         var materializer = system.Materializer(namePrefix: "pipelines");
         var region = services.GetRequiredService<ActorRegistry>().Get<PipelinePartitionRegion>();
-        var placement = new ClusterPlacement(region, spec.Engine, time);
+        var placement = new ClusterPlacement(region, spec.Engine, time, new DroppedPartWatch(system));
         var host = new PipelineHost(spec, new PipelineHostContext(system, materializer, loggerFactory, time, status, telemetry, placement, ct => WaitForMembershipAsync(system, ct)));
         try
         {

@@ -21,9 +21,11 @@ internal sealed class PartitionRouter : IPipelineGateway
     private readonly EngineSettings _engine;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim[] _slots;
+    private readonly DroppedPartWatch? _drops;
 
-    public PartitionRouter(PipelineDefinition pipeline, IActorRef region, EngineSettings engine, TimeProvider time)
+    public PartitionRouter(PipelineDefinition pipeline, IActorRef region, EngineSettings engine, TimeProvider time, DroppedPartWatch? drops = null)
     {
+        _drops = drops;
         _pipeline = pipeline;
         _region = region;
         _engine = engine;
@@ -65,8 +67,8 @@ internal sealed class PartitionRouter : IPipelineGateway
 
     /// <summary>
     /// The answer for a batch under <c>delivery = accepted</c>. When some parts were queued and others refused, the
-    /// refused parts are offered again (10 ms, doubling, up to the ask timeout) instead of refusing the whole batch at
-    /// once: the client would resend every part, and the queued ones would then be exported twice. Only when a
+    /// refused parts are offered again (10 ms, doubling to 200 ms, for up to <c>cluster.retry-after</c>: the client
+    /// would wait that long before retrying anyway) instead of refusing the whole batch at once: the client would resend every part, and the queued ones would then be exported twice. Only when a
     /// refused part still finds no room in time, or a part's ask timed out (its outcome is unknown), is the batch
     /// refused (at-least-once: its queued parts are then exported again when the client retries).
     /// </summary>
@@ -77,6 +79,9 @@ internal sealed class PartitionRouter : IPipelineGateway
         CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+
+        // As long as the client would wait before retrying anyway (the RetryInfo delay it gets when refused).
+        var budget = _engine.RetryAfter < _engine.AskTimeout ? _engine.RetryAfter : _engine.AskTimeout;
         var outcomes = new AckOutcome[asks.Count];
         var unanswered = false;
         for (var i = 0; i < asks.Count; i++)
@@ -100,7 +105,7 @@ internal sealed class PartitionRouter : IPipelineGateway
                 return true;
             }
 
-            var remaining = _engine.AskTimeout - _time.GetElapsedTime(started);
+            var remaining = budget - _time.GetElapsedTime(started);
             if (accepted == 0 || failed > 0 || unanswered || remaining <= delay || cancellationToken.IsCancellationRequested)
             {
                 return false;
@@ -156,14 +161,38 @@ internal sealed class PartitionRouter : IPipelineGateway
         }
     }
 
+    /// <summary>
+    /// Asks the region and gives the partition's slot back. A part sharding dropped at a shard hand-off was never
+    /// queued, so it is sent again (10 ms, doubling, up to 5 times) rather than waiting out the timeout.
+    /// </summary>
     private async Task<PartitionReply> AskAndRelease(int partition, PartitionBatch message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            return await _region.Ask<PartitionReply>(message, timeout, cancellationToken).ConfigureAwait(false);
+            var delay = TimeSpan.FromMilliseconds(10);
+            for (var attempt = 1; ; attempt++)
+            {
+                var dropped = _drops?.Watch(message);
+                var ask = _region.Ask<PartitionReply>(message, timeout, cancellationToken);
+                if (dropped is null || await Task.WhenAny(ask, dropped).ConfigureAwait(false) == ask)
+                {
+                    return await ask.ConfigureAwait(false);
+                }
+
+                // The ask's temporary actor times out later; observe that so it is not an unobserved exception.
+                _ = ask.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                if (attempt == 5)
+                {
+                    return new PartitionReply(AckStatus.Refused, "the partition was being handed over to another node", _engine.RetryAfter);
+                }
+
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay *= 2;
+            }
         }
         finally
         {
+            _drops?.Forget(message);
             _slots[partition].Release();
         }
     }
