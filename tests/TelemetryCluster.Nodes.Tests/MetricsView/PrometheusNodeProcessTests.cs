@@ -1,6 +1,4 @@
 using System.Net;
-using Grpc.Net.Client;
-using OpenTelemetry.Proto.Collector.Metrics.V1;
 using TelemetryCluster.Testing;
 
 namespace TelemetryCluster.Nodes.Tests.MetricsView;
@@ -14,58 +12,36 @@ public sealed class PrometheusNodeProcessTests
     public async Task Otlp_metrics_sent_to_a_running_node_show_up_on_its_metrics_endpoint()
     {
         var ct = TestContext.Current.CancellationToken;
-        var ports = FreePorts.Take(5);
-        var (grpc, http, health, remoting, prometheus) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
-        var extra = Path.Combine(Path.GetTempPath(), $"prometheus-{Guid.NewGuid():N}.conf");
-        await File.WriteAllTextAsync(extra, $$"""
+        await using var started = await LoopbackNode.StartAsync(prometheus =>
+            $$"""
             exporters { prometheus { endpoint = "127.0.0.1:{{prometheus}}", namespace = node } }
             service.pipelines.metrics.exporters = [debug, prometheus]
             """, ct);
-        try
-        {
-            using var node = NodeProcess.StartNode(
-            [
-                "--config", TestFiles.ApplicationConf,
-                "--config", extra,
-                "--set", $"receivers::otlp::protocols::grpc::endpoint=127.0.0.1:{grpc}",
-                "--set", $"receivers::otlp::protocols::http::endpoint=127.0.0.1:{http}",
-                "--set", $"extensions::health_check::endpoint=127.0.0.1:{health}",
-                "--set", $"cluster::port={remoting}",
-            ]);
+        var (node, client, metrics, prometheus) = (started.Process, started.Client, started.Metrics, started.ExtraPort);
 
-            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
-            var metrics = new MetricsService.MetricsServiceClient(channel);
-            await NodeWaits.UntilAsync(node, async () => (await NodeWaits.TryGetAsync(client, $"http://127.0.0.1:{health}/")).Status == HttpStatusCode.OK, "health 200", ct);
+        // Ten points of one gauge per service; the last (by timestamp) has the value 9.
+        await metrics.ExportAsync(Otlp.Metrics(10, service: "alpha"), cancellationToken: ct);
+        await metrics.ExportAsync(Otlp.Metrics(10, service: "beta"), cancellationToken: ct);
 
-            // Ten points of one gauge per service; the last (by timestamp) has the value 9.
-            await metrics.ExportAsync(Otlp.Metrics(10, service: "alpha"), cancellationToken: ct);
-            await metrics.ExportAsync(Otlp.Metrics(10, service: "beta"), cancellationToken: ct);
+        var body = string.Empty;
+        await NodeWaits.UntilAsync(node,
+            async () =>
+            {
+                var (status, text, contentType) = await NodeWaits.TryGetAsync(client, $"http://127.0.0.1:{prometheus}/metrics");
+                body = text;
+                return status == HttpStatusCode.OK && contentType == "text/plain; version=0.0.4; charset=utf-8"
+                    && text.Contains("node_test_gauge_ratio{job=\"alpha\"", StringComparison.Ordinal)
+                    && text.Contains("node_test_gauge_ratio{job=\"beta\"", StringComparison.Ordinal);
+            },
+            "both services on /metrics",
+            ct);
 
-            var body = string.Empty;
-            await NodeWaits.UntilAsync(node,
-                async () =>
-                {
-                    var (status, text, contentType) = await NodeWaits.TryGetAsync(client, $"http://127.0.0.1:{prometheus}/metrics");
-                    body = text;
-                    return status == HttpStatusCode.OK && contentType == "text/plain; version=0.0.4; charset=utf-8"
-                        && text.Contains("node_test_gauge_ratio{job=\"alpha\"", StringComparison.Ordinal)
-                        && text.Contains("node_test_gauge_ratio{job=\"beta\"", StringComparison.Ordinal);
-                },
-                "both services on /metrics",
-                ct);
+        var samples = body.Split('\n').Where(l => l.StartsWith("node_test_gauge_ratio{", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, samples.Count);
+        Assert.All(samples, s => Assert.EndsWith("} 9", s, StringComparison.Ordinal));
+        Assert.Contains("# TYPE node_test_gauge_ratio gauge\n", body, StringComparison.Ordinal);
 
-            var samples = body.Split('\n').Where(l => l.StartsWith("node_test_gauge_ratio{", StringComparison.Ordinal)).ToList();
-            Assert.Equal(2, samples.Count);
-            Assert.All(samples, s => Assert.EndsWith("} 9", s, StringComparison.Ordinal));
-            Assert.Contains("# TYPE node_test_gauge_ratio gauge\n", body, StringComparison.Ordinal);
-
-            node.Terminate();
-            Assert.Equal(0, await node.WaitForExitAsync(Timeout, ct));
-        }
-        finally
-        {
-            File.Delete(extra);
-        }
+        node.Terminate();
+        Assert.Equal(0, await node.WaitForExitAsync(Timeout, ct));
     }
 }
