@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Buffers;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Proto.Collector.Logs.V1;
@@ -122,20 +124,135 @@ internal sealed class FloorMetricsService(FloorCounters counters) : MetricsServi
     }
 }
 
-internal sealed class FloorLogsService(FloorCounters counters) : LogsService.LogsServiceBase
+/// <summary>
+/// The logs side of the sink counts log records from the request's bytes (<see cref="LogRecordCount"/>) instead of
+/// building every record as objects: a full parse made this sink use about a core at 300k lines/s, taken from the
+/// two cores the node under test runs on (filelog (b)). Bound through <see cref="CountedLogsBinding"/>, so the
+/// request type is the count.
+/// </summary>
+internal sealed class FloorLogsService(FloorCounters counters) : CountedLogsServiceBase
 {
-    public override Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
+    public override Task<ExportLogsServiceResponse> Export(LogRecordCount request, ServerCallContext context)
+    {
+        counters.AddLogs(request.Records);
+        return Task.FromResult(new ExportLogsServiceResponse());
+    }
+}
+
+/// <summary>The number of log records in an OTLP logs export request, counted while unmarshalling it.</summary>
+internal sealed record LogRecordCount(int Records)
+{
+    /// <summary>
+    /// Walks <c>resource_logs</c> (1) → <c>scope_logs</c> (2) → <c>log_records</c> (2) and counts the records;
+    /// other fields are skipped by their wire type. Throws <see cref="InvalidDataException"/> on a malformed request.
+    /// </summary>
+    public static LogRecordCount Read(ReadOnlySpan<byte> request)
     {
         var records = 0;
-        foreach (var resource in request.ResourceLogs)
+        foreach (var resource in Fields(request, 1))
         {
-            foreach (var scope in resource.ScopeLogs)
+            foreach (var scope in Fields(request.Slice(resource.Start, resource.Length), 2))
             {
-                records += scope.LogRecords.Count;
+                records += Fields(request.Slice(resource.Start, resource.Length).Slice(scope.Start, scope.Length), 2).Count;
             }
         }
 
-        counters.AddLogs(records);
-        return Task.FromResult(new ExportLogsServiceResponse());
+        return new LogRecordCount(records);
     }
+
+    /// <summary>The (start, length) of each length-delimited field <paramref name="number"/> of a message.</summary>
+    private static List<(int Start, int Length)> Fields(ReadOnlySpan<byte> message, int number)
+    {
+        var found = new List<(int, int)>();
+        var position = 0;
+        while (position < message.Length)
+        {
+            var tag = Varint(message, ref position);
+            switch (tag & 7)
+            {
+                case 0:
+                    Varint(message, ref position);
+                    break;
+                case 1:
+                    position += 8;
+                    break;
+                case 5:
+                    position += 4;
+                    break;
+                case 2:
+                    var length = (int)Varint(message, ref position);
+                    if (length < 0 || length > message.Length - position)
+                    {
+                        throw new InvalidDataException("a length runs past the end of the message");
+                    }
+
+                    if ((int)(tag >> 3) == number)
+                    {
+                        found.Add((position, length));
+                    }
+
+                    position += length;
+                    break;
+                default:
+                    throw new InvalidDataException($"wire type {tag & 7} is not used by OTLP");
+            }
+        }
+
+        return position == message.Length ? found : throw new InvalidDataException("a field runs past the end of the message");
+    }
+
+    private static ulong Varint(ReadOnlySpan<byte> span, ref int position)
+    {
+        ulong value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (position >= span.Length)
+            {
+                throw new InvalidDataException("a varint runs past the end of the message");
+            }
+
+            var b = span[position++];
+            value |= (ulong)(b & 0x7f) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+
+        throw new InvalidDataException("a varint is longer than 10 bytes");
+    }
+}
+
+/// <summary>The service type gRPC binds (its binder accepts a method only as an override of the attributed type's).</summary>
+[BindServiceMethod(typeof(CountedLogsBinding), nameof(CountedLogsBinding.Bind))]
+internal abstract class CountedLogsServiceBase
+{
+    public abstract Task<ExportLogsServiceResponse> Export(LogRecordCount request, ServerCallContext context);
+}
+
+/// <summary>Binds <see cref="FloorLogsService"/> to the OTLP logs Export method with a marshaller that only counts.</summary>
+internal static class CountedLogsBinding
+{
+    private static readonly Method<LogRecordCount, ExportLogsServiceResponse> Export = new(
+        MethodType.Unary,
+        "opentelemetry.proto.collector.logs.v1.LogsService",
+        "Export",
+        Marshallers.Create<LogRecordCount>(
+            static (LogRecordCount _, SerializationContext _) => throw new NotSupportedException("the sink only receives"),
+            static (DeserializationContext context) =>
+            {
+                var payload = context.PayloadAsReadOnlySequence();
+                return LogRecordCount.Read(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
+            }),
+        Marshallers.Create<ExportLogsServiceResponse>(
+            static (response, context) =>
+            {
+                context.SetPayloadLength(response.CalculateSize());
+                response.WriteTo(context.GetBufferWriter());
+                context.Complete();
+            },
+            static context => ExportLogsServiceResponse.Parser.ParseFrom(context.PayloadAsReadOnlySequence())));
+
+    public static void Bind(ServiceBinderBase binder, CountedLogsServiceBase? service) =>
+        binder.AddMethod(Export, service is null ? null : service.Export);
 }

@@ -40,6 +40,8 @@ internal sealed class RecordingConsumer : IReceiverConsumer
         var outcome = Decide?.Invoke(call) ?? AckOutcome.Accepted;
         if (outcome.IsAccepted)
         {
+            // The receiver sends encoded entries (records as protobuf bytes): parse them as a component would.
+            TelemetryCluster.Streams.Data.OtlpWire.Expand(batch.Logs);
             foreach (var resource in batch.Logs.ResourceLogs)
             {
                 foreach (var scope in resource.ScopeLogs)

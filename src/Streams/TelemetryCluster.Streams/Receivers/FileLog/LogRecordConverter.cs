@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Common.V1;
@@ -13,18 +14,23 @@ internal readonly record struct OffsetMark(FileState State, long Offset, long Re
 
 /// <summary>
 /// Turns the entries leaving the operators into one OTLP logs request: entries with the same resource share a
-/// ResourceLogs (the receiver's <c>resource</c> map plus what operators set), each with one ScopeLogs. Collects the
-/// checkpoint marks of the lines the batch covers.
+/// ResourceLogs (the receiver's <c>resource</c> map plus what operators set), each with one ScopeLogs per scope name.
+/// Records are written as protobuf bytes as they arrive (<see cref="LogRecordEncoder"/>), and each ResourceLogs of
+/// the request is an encoded entry (<see cref="Data.OtlpWire"/>): batching and the otlp exporter send the bytes
+/// as they are, and the engine parses them only for a component that needs objects. Collects the checkpoint marks
+/// of the lines the batch covers.
 /// </summary>
 internal sealed class LogBatchBuilder
 {
     private readonly IReadOnlyDictionary<string, string> _resource;
     /// <summary>The scope last used per resource key (the common case: one scope per resource).</summary>
-    private readonly Dictionary<string, ScopeLogs> _byResource = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ResourceLogs> _resources = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Resource, string Scope), ScopeLogs> _byScope = [];
-    private ExportLogsServiceRequest _request = new();
-    private ScopeLogs? _plainScope;
+    private readonly Dictionary<string, ScopeRecords> _byResource = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResourceRecords> _resources = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Resource, string Scope), ScopeRecords> _byScope = [];
+    private readonly List<ResourceRecords> _order = [];
+    /// <summary>Encoders of earlier batches, kept for their buffers.</summary>
+    private readonly Stack<LogRecordEncoder> _spare = new();
+    private ScopeRecords? _plainScope;
 
     public LogBatchBuilder(IReadOnlyDictionary<string, string> resource) => _resource = resource;
 
@@ -37,8 +43,8 @@ internal sealed class LogBatchBuilder
     public void Add(LogEntry entry)
     {
         var scopeName = entry.ScopeName ?? string.Empty;
-        ScopeLogs? scope;
-        if (!entry.HasResource && _plainScope is { } plain && string.Equals(plain.Scope.Name, scopeName, StringComparison.Ordinal))
+        ScopeRecords? scope;
+        if (!entry.HasResource && _plainScope is { } plain && string.Equals(plain.Name, scopeName, StringComparison.Ordinal))
         {
             // The common case: no resource set by operators, the same scope as the entry before.
             scope = plain;
@@ -46,7 +52,7 @@ internal sealed class LogBatchBuilder
         else
         {
             var key = entry.HasResource ? ResourceKey(entry.Resource) : string.Empty;
-            if (!_byResource.TryGetValue(key, out scope) || scope.Scope.Name != scopeName)
+            if (!_byResource.TryGetValue(key, out scope) || scope.Name != scopeName)
             {
                 scope = ScopeFor(key, scopeName, entry);
             }
@@ -54,12 +60,13 @@ internal sealed class LogBatchBuilder
             _plainScope = key.Length == 0 ? scope : null;
         }
 
-        scope.LogRecords.Add(ToRecord(entry));
+        scope.Records.Write(entry);
+        scope.Count++;
         Count++;
     }
 
-    /// <summary>The ScopeLogs of (resource, scope name) in this batch; a scope set by a scope_name parser gets its own.</summary>
-    private ScopeLogs ScopeFor(string resourceKey, string scopeName, LogEntry entry)
+    /// <summary>The records of (resource, scope name) in this batch; a scope set by a scope_name parser gets its own.</summary>
+    private ScopeRecords ScopeFor(string resourceKey, string scopeName, LogEntry entry)
     {
         if (_byScope.TryGetValue((resourceKey, scopeName), out var scope))
         {
@@ -67,15 +74,15 @@ internal sealed class LogBatchBuilder
             return scope;
         }
 
-        if (!_resources.TryGetValue(resourceKey, out var resourceLogs))
+        if (!_resources.TryGetValue(resourceKey, out var resource))
         {
-            resourceLogs = new ResourceLogs { Resource = BuildResource(entry.ResourceOrNull) };
-            _request.ResourceLogs.Add(resourceLogs);
-            _resources[resourceKey] = resourceLogs;
+            resource = new ResourceRecords(BuildResource(entry.ResourceOrNull));
+            _order.Add(resource);
+            _resources[resourceKey] = resource;
         }
 
-        scope = new ScopeLogs { Scope = new InstrumentationScope { Name = scopeName } };
-        resourceLogs.ScopeLogs.Add(scope);
+        scope = new ScopeRecords(scopeName, _spare.TryPop(out var spare) ? spare : new LogRecordEncoder());
+        resource.Scopes.Add(scope);
         _byScope[(resourceKey, scopeName)] = scope;
         _byResource[resourceKey] = scope;
         return scope;
@@ -95,11 +102,22 @@ internal sealed class LogBatchBuilder
         state.InFlight++;
     }
 
-    /// <summary>Takes the request and marks and starts a new batch.</summary>
+    /// <summary>Takes the request (its entries encoded) and marks and starts a new batch.</summary>
     public (ExportLogsServiceRequest Request, int Count, List<OffsetMark> Marks) Take()
     {
-        var result = (_request, Count, Marks);
-        _request = new ExportLogsServiceRequest();
+        var request = new ExportLogsServiceRequest();
+        foreach (var resource in _order)
+        {
+            request.ResourceLogs.Add(resource.ToEntry());
+            foreach (var scope in resource.Scopes)
+            {
+                scope.Records.Reset();
+                _spare.Push(scope.Records);
+            }
+        }
+
+        var result = (request, Count, Marks);
+        _order.Clear();
         _byResource.Clear();
         _resources.Clear();
         _byScope.Clear();
@@ -233,6 +251,75 @@ internal sealed class LogBatchBuilder
         return string.Join('\u0002', parts);
     }
 
-    private static ulong UnixNanos(DateTimeOffset time) =>
-        time.UtcTicks <= DateTime.UnixEpoch.Ticks ? 0 : (ulong)(time.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+    private static ulong UnixNanos(DateTimeOffset time) => LogRecordEncoder.UnixNanos(time);
+
+    /// <summary>The encoded records of one scope name under one resource.</summary>
+    private sealed class ScopeRecords(string name, LogRecordEncoder records)
+    {
+        public string Name { get; } = name;
+
+        public LogRecordEncoder Records { get; } = records;
+
+        public int Count { get; set; }
+    }
+
+    /// <summary>A resource of the batch and its scopes, in the order they appeared.</summary>
+    private sealed class ResourceRecords(Resource resource)
+    {
+        public Resource Resource { get; } = resource;
+
+        public List<ScopeRecords> Scopes { get; } = [];
+
+        /// <summary>
+        /// The ResourceLogs as an encoded entry: <c>resource</c> (1), then per scope a <c>scope_logs</c> (2) holding
+        /// its <c>scope</c> (1, the name only) and the records already written.
+        /// </summary>
+        public ResourceLogs ToEntry()
+        {
+            var resourceBytes = Resource.ToByteArray();
+            var total = Field(resourceBytes.Length);
+            var items = 0;
+            foreach (var scope in Scopes)
+            {
+                total += Field(ScopeLogsSize(scope));
+                items += scope.Count;
+            }
+
+            var bytes = new byte[total];
+            var position = Header(bytes, 0, 1, resourceBytes.Length);
+            resourceBytes.CopyTo(bytes, position);
+            position += resourceBytes.Length;
+            foreach (var scope in Scopes)
+            {
+                position = Header(bytes, position, 2, ScopeLogsSize(scope));
+                var nameBytes = Encoding.UTF8.GetByteCount(scope.Name);
+                position = Header(bytes, position, 1, nameBytes == 0 ? 0 : Field(nameBytes));
+                if (nameBytes > 0)
+                {
+                    position = Header(bytes, position, 1, nameBytes);
+                    position += Encoding.UTF8.GetBytes(scope.Name, bytes.AsSpan(position));
+                }
+
+                scope.Records.Written.CopyTo(bytes.AsSpan(position));
+                position += scope.Records.Length;
+            }
+
+            return new ResourceLogs { Resource = Resource, WireBytes = bytes, UnparsedItemCount = items };
+        }
+
+        private static int ScopeLogsSize(ScopeRecords scope)
+        {
+            var nameBytes = Encoding.UTF8.GetByteCount(scope.Name);
+            return Field(nameBytes == 0 ? 0 : Field(nameBytes)) + scope.Records.Length;
+        }
+
+        /// <summary>Tag, length and content of a length-delimited field of <paramref name="length"/> bytes (field numbers below 16).</summary>
+        private static int Field(int length) => 1 + LogRecordEncoder.VarintSize((uint)length) + length;
+
+        private static int Header(byte[] bytes, int position, int field, int length)
+        {
+            bytes[position++] = (byte)((field << 3) | 2);
+            return position + LogRecordEncoder.WriteVarint(bytes.AsSpan(position), (uint)length);
+        }
+    }
 }

@@ -170,10 +170,7 @@ internal sealed class CaptureProgram
                     case Op.Star:
                         var begin = pos;
                         var limit = code[pc].Z < 0 ? s.Length : Math.Min(s.Length, pos + code[pc].Z);
-                        while (pos < limit && Single(code[pc], s[pos]))
-                        {
-                            pos++;
-                        }
+                        pos = Repeat(code[pc], s, pos, limit);
 
                         budget -= pos - begin;
                         if (pos > begin)
@@ -253,13 +250,35 @@ internal sealed class CaptureProgram
             }
         }
 
-        private bool Single(in Instruction ins, char c) => ins.Inner switch
+        /// <summary>How far the single-character matcher of <paramref name="ins"/> repeats from <paramref name="pos"/> (at most to <paramref name="limit"/>).</summary>
+        private int Repeat(in Instruction ins, string s, int pos, int limit)
         {
-            Op.Char => c == ins.C,
-            Op.Class => program._classes[ins.X].Contains(c),
-            Op.Any => c != '\n',
-            _ => true,
-        };
+            var rest = s.AsSpan(pos, limit - pos);
+            int run;
+            switch (ins.Inner)
+            {
+                case Op.Any:
+                    // `.*` (the usual last group): everything up to the next line feed, found vectorized.
+                    run = rest.IndexOf('\n');
+                    break;
+                case Op.AnyAll:
+                    return limit;
+                case Op.Char:
+                    run = rest.IndexOfAnyExcept(ins.C);
+                    break;
+                default:
+                    var set = program._classes[ins.X];
+                    run = 0;
+                    while (run < rest.Length && set.Contains(rest[run]))
+                    {
+                        run++;
+                    }
+
+                    return pos + run;
+            }
+
+            return run < 0 ? limit : pos + run;
+        }
 
         private void Push(ref int sp, int kind, int a, int b, int c)
         {
