@@ -73,7 +73,7 @@ public sealed class LogRecordEncoderTests
             builder.Add(entry);
         }
 
-        var (request, count, _) = builder.Take();
+        var (request, _, count, _) = builder.Take();
         Assert.Equal(300, count);
         Assert.True(OtlpWire.HasEncoded(request));
         Assert.Equal(300, OtlpItems.Count(request));
@@ -114,7 +114,7 @@ public sealed class LogRecordEncoderTests
         // The builder starts over with its buffers reused.
         var next = new LogEntry { Body = "again", ObservedTimestamp = Observed };
         builder.Add(next);
-        var (second, secondCount, _) = builder.Take();
+        var (second, _, secondCount, _) = builder.Take();
         Assert.Equal(1, secondCount);
         OtlpWire.Expand(second);
         Assert.Equal("again", second.ResourceLogs.Single().ScopeLogs.Single().LogRecords.Single().Body.StringValue);

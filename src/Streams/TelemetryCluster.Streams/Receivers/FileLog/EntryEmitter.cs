@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using OpenTelemetry.Proto.Collector.Logs.V1;
 using TelemetryCluster.Streams.Receivers.FileLog.Operators;
 
 namespace TelemetryCluster.Streams.Receivers.FileLog;
@@ -21,6 +23,8 @@ internal sealed class EntryEmitter
     private readonly KeyValuePair<string, object?>[] _staticAttributes;
     private readonly Action<string, long>? _operatorDropped;
     private readonly int _attributeCapacity;
+    private readonly bool _deferOperators;
+    private readonly ConcurrentBag<DeferredWorker> _workers = [];
     private DateTimeOffset _observed;
 
     public EntryEmitter(FileLogReceiverConfig config, TimeProvider time, FileLogStats stats, Action<string, long>? operatorDropped = null)
@@ -40,6 +44,36 @@ internal sealed class EntryEmitter
 
         // Room for what the receiver sets plus a few parser fields, so the map does not grow on most lines.
         _attributeCapacity = _staticAttributes.Length + fileAttributes + 4;
+        _deferOperators = config.Operators.IsOneToOne;
+    }
+
+    /// <summary>
+    /// Whether entries are batched before the operators run (<see cref="Encode"/>): for one-to-one pipelines
+    /// (<see cref="OperatorPipelineSpec.IsOneToOne"/>), so that parsing and encoding a batch can run beside the
+    /// reading of the next one.
+    /// </summary>
+    public bool DefersOperators => _deferOperators;
+
+    /// <summary>
+    /// Runs deferred entries through a pipeline instance of their own (one per concurrent caller, reused) and appends
+    /// their records to <paramref name="request"/>. Safe to call from several threads at once.
+    /// </summary>
+    public ExportLogsServiceRequest Encode(ExportLogsServiceRequest request, List<LogEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(entries);
+        var worker = _workers.TryTake(out var idle) ? idle : new DeferredWorker(_config.Operators.Build(_time), new LogBatchBuilder(_config.Resource));
+        var encoded = worker.Run(entries);
+
+        // Returned only after a complete run: a worker whose run threw may hold part of a batch.
+        _workers.Add(worker);
+        if (request.ResourceLogs.Count == 0)
+        {
+            return encoded;
+        }
+
+        request.ResourceLogs.AddRange(encoded.ResourceLogs);
+        return request;
     }
 
     public LogBatchBuilder Batch { get; }
@@ -422,6 +456,13 @@ internal sealed class EntryEmitter
             attributes["log.file.record_offset"] = tokenStart;
         }
 
+        if (_deferOperators)
+        {
+            Batch.AddDeferred(entry);
+            Batch.Mark(state, state.Offset, state.RecordNumber);
+            return;
+        }
+
         _output.Clear();
         state.Pipeline!.Process(entry, _output);
         foreach (var output in _output)
@@ -468,6 +509,27 @@ internal sealed class EntryEmitter
 }
 
 /// <summary>User and group names from /etc/passwd and /etc/group (numeric id when not listed).</summary>
+/// <summary>A pipeline instance and a batch builder that encode deferred entries (<see cref="EntryEmitter.Encode"/>).</summary>
+internal sealed class DeferredWorker(IOperatorPipeline pipeline, LogBatchBuilder builder)
+{
+    private readonly List<LogEntry> _output = [];
+
+    public ExportLogsServiceRequest Run(List<LogEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            _output.Clear();
+            pipeline.Process(entry, _output);
+            foreach (var output in _output)
+            {
+                builder.Add(output);
+            }
+        }
+
+        return builder.Take().Request;
+    }
+}
+
 internal static class UnixNames
 {
     public static string User(uint uid) => Lookup("/etc/passwd", uid);

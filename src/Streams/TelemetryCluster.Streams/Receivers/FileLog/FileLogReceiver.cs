@@ -3,6 +3,7 @@ using OpenTelemetry.Proto.Collector.Logs.V1;
 using TelemetryCluster.Streams.Components;
 using TelemetryCluster.Streams.Data;
 using TelemetryCluster.Streams.Engine;
+using TelemetryCluster.Streams.Receivers.FileLog.Operators;
 
 namespace TelemetryCluster.Streams.Receivers.FileLog;
 
@@ -22,7 +23,7 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
     /// Log records in flight at once (whole batches: the batch that crosses it is still sent). Bounds what a crash
     /// sends again, and the memory a slow pipeline holds, whatever the batch size.
     /// </summary>
-    public const int MaxInFlightRecords = 3200;
+    public const int MaxInFlightRecords = 8000;
 
     private static readonly TimeSpan SafetyRescan = TimeSpan.FromSeconds(5);
 
@@ -50,6 +51,9 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
     private Func<IEnumerable<FileState>>? _liveStates;
     private long _lastCheckpointWrite;
     private int _inFlightRecords;
+
+    /// <summary>Completes when the newest batch was handed to the pipelines (the next one waits for it).</summary>
+    private Task _lastHandedOver = Task.CompletedTask;
     private int _stopped;
 
     public FileLogReceiver(ComponentContext context, FileLogReceiverConfig config)
@@ -247,19 +251,72 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
             await CompleteHeadAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var (request, count, marks) = emitter.Batch.Take();
-        var item = new InFlight(request, count, marks, _context.Time.GetUtcNow());
-        item.Task = count == 0 ? Task.FromResult(AckOutcome.Accepted) : ConsumeAsync(item, _abandon.Token);
+        var (request, deferred, count, marks) = emitter.Batch.Take();
+        var item = new InFlight(request, deferred, count, marks, _context.Time.GetUtcNow());
+        item.Task = count == 0 ? Task.FromResult(AckOutcome.Accepted) : EncodeThenConsumeInOrder(item);
         _inFlight.Enqueue(item);
         _inFlightRecords += count;
     }
 
-    private async Task<AckOutcome> ConsumeAsync(InFlight item, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands the batch to the pipelines after the batch before it was handed over (so batches leave in the order they
+    /// were read). Deferred entries (one-to-one operator pipelines) are first run through the operators and encoded
+    /// on the thread pool, while this loop reads on: on two cores reading and parsing overlap.
+    /// </summary>
+    private Task<AckOutcome> EncodeThenConsumeInOrder(InFlight item)
     {
-        var ack = new Ack();
-        var batch = TelemetryBatch.Create(item.Request, AckSet.Of(ack));
+        var previous = _lastHandedOver;
+        var handedOver = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _lastHandedOver = handedOver.Task;
+        if (item.Deferred is null && previous.IsCompleted)
+        {
+            handedOver.SetResult();
+            return ConsumeAsync(item, _abandon.Token);
+        }
+
+        return EncodeThenConsumeAsync(item, previous, handedOver);
+    }
+
+    private async Task<AckOutcome> EncodeThenConsumeAsync(InFlight item, Task previous, TaskCompletionSource handedOver)
+    {
+        Task<AckOutcome> consumed;
         try
         {
+            if (item.Deferred is { } entries)
+            {
+                // An exception leaves the entries deferred: ConsumeAsync encodes them again (and refuses while it fails).
+                var emitter = _emitter!;
+                var request = item.Request;
+                item.Request = await Task.Run(() => emitter.Encode(request, entries), CancellationToken.None).ConfigureAwait(false);
+                item.Deferred = null;
+            }
+        }
+        catch (Exception e)
+        {
+            FileLogLog.LoopFailed(_logger, e);
+        }
+        finally
+        {
+            await previous.ConfigureAwait(false);
+            consumed = ConsumeAsync(item, _abandon.Token);
+            handedOver.SetResult();
+        }
+
+        return await consumed.ConfigureAwait(false);
+    }
+
+    private async Task<AckOutcome> ConsumeAsync(InFlight item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (item.Deferred is { } entries)
+            {
+                item.Request = _emitter!.Encode(item.Request, entries);
+                item.Deferred = null;
+            }
+
+            var ack = new Ack();
+            var batch = TelemetryBatch.Create(item.Request, AckSet.Of(ack));
             return await _consumer!.ConsumeAsync(batch, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -394,9 +451,12 @@ internal sealed partial class FileLogReceiver : IReceiver, IAsyncDisposable
     private void Count(string outcome, int items, string? reason) =>
         _context.Telemetry.Add(ComponentKind.Receiver, _context.Id, Signal.Logs, outcome, items, reason);
 
-    private sealed class InFlight(ExportLogsServiceRequest request, int count, List<OffsetMark> marks, DateTimeOffset firstSent)
+    private sealed class InFlight(ExportLogsServiceRequest request, List<LogEntry>? deferred, int count, List<OffsetMark> marks, DateTimeOffset firstSent)
     {
-        public ExportLogsServiceRequest Request { get; } = request;
+        public ExportLogsServiceRequest Request { get; set; } = request;
+
+        /// <summary>Entries still to go through the operators and into <see cref="Request"/>; null once they have.</summary>
+        public List<LogEntry>? Deferred { get; set; } = deferred;
 
         public int Count { get; } = count;
 

@@ -31,6 +31,7 @@ internal sealed class LogBatchBuilder
     /// <summary>Encoders of earlier batches, kept for their buffers.</summary>
     private readonly Stack<LogRecordEncoder> _spare = new();
     private ScopeRecords? _plainScope;
+    private List<LogEntry>? _deferred;
 
     public LogBatchBuilder(IReadOnlyDictionary<string, string> resource) => _resource = resource;
 
@@ -62,6 +63,13 @@ internal sealed class LogBatchBuilder
 
         scope.Records.Write(entry);
         scope.Count++;
+        Count++;
+    }
+
+    /// <summary>Adds an entry that has not been through the operators yet (one-to-one pipelines: see <see cref="EntryEmitter.Encode"/>).</summary>
+    public void AddDeferred(LogEntry entry)
+    {
+        (_deferred ??= new List<LogEntry>(EntryEmitter.MaxBatchEntries)).Add(entry);
         Count++;
     }
 
@@ -102,8 +110,11 @@ internal sealed class LogBatchBuilder
         state.InFlight++;
     }
 
-    /// <summary>Takes the request (its entries encoded) and marks and starts a new batch.</summary>
-    public (ExportLogsServiceRequest Request, int Count, List<OffsetMark> Marks) Take()
+    /// <summary>
+    /// Takes the request (its entries encoded), the entries still to go through the operators (null when none) and
+    /// the marks, and starts a new batch.
+    /// </summary>
+    public (ExportLogsServiceRequest Request, List<LogEntry>? Deferred, int Count, List<OffsetMark> Marks) Take()
     {
         var request = new ExportLogsServiceRequest();
         foreach (var resource in _order)
@@ -116,7 +127,8 @@ internal sealed class LogBatchBuilder
             }
         }
 
-        var result = (request, Count, Marks);
+        var result = (request, _deferred, Count, Marks);
+        _deferred = null;
         _order.Clear();
         _byResource.Clear();
         _resources.Clear();
@@ -285,7 +297,7 @@ internal sealed class LogBatchBuilder
                 items += scope.Count;
             }
 
-            var bytes = new byte[total];
+            var bytes = GC.AllocateUninitializedArray<byte>(total);
             var position = Header(bytes, 0, 1, resourceBytes.Length);
             resourceBytes.CopyTo(bytes, position);
             position += resourceBytes.Length;

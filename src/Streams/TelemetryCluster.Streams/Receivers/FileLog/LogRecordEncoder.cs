@@ -260,7 +260,7 @@ internal sealed class LogRecordEncoder
             return;
         }
 
-        var grown = new byte[Math.Max(_buffer.Length * 2, Length + bytes)];
+        var grown = GC.AllocateUninitializedArray<byte>(Math.Max(_buffer.Length * 2, Length + bytes));
         _buffer.AsSpan(0, Length).CopyTo(grown);
         _buffer = grown;
     }

@@ -27,6 +27,23 @@ public sealed class OperatorPipelineSpec
     /// <summary>How many operators the list has.</summary>
     public int Count => _definitions.Count;
 
+    /// <summary>
+    /// True when every entry leaves the pipeline as exactly itself: a straight chain (each operator sends to the next)
+    /// of operators that only change the entry they get, with <c>on_error: send</c>/<c>send_quiet</c>. No operator
+    /// holds (recombine), drops (filter, <c>on_error: drop</c>) or routes one, and no state passes from one entry to
+    /// the next, so batches of entries may go through separate pipeline instances at the same time.
+    /// </summary>
+    internal bool IsOneToOne => _definitions.All(d =>
+        PerEntryTypes.Contains(d.Type)
+        && d.OnError is OnErrorMode.Send or OnErrorMode.SendQuiet
+        && d.OutputGroups is [null]);
+
+    private static readonly HashSet<string> PerEntryTypes = new(StringComparer.Ordinal)
+    {
+        "regex_parser", "json_parser", "key_value_parser", "csv_parser", "time_parser", "severity_parser", "trace_parser",
+        "scope_name_parser", "add", "copy", "move", "remove", "retain", "flatten", "regex_replace", "noop",
+    };
+
     /// <summary>The operator ids in list order.</summary>
     public IReadOnlyList<string> Ids => [.. _definitions.Select(d => d.Id)];
 
