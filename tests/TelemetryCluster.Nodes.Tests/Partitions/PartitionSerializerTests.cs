@@ -65,6 +65,71 @@ public sealed class PartitionSerializerTests : IDisposable
     }
 
     [Fact]
+    public void A_reply_carries_the_node_address_of_the_partition_that_answered()
+    {
+        var node = new Address("akka.tcp", "telemetry-cluster", "10.1.2.3", 4053);
+        var copy = RoundTrip(new PartitionReply(AckStatus.Refused, "full", TimeSpan.FromSeconds(2), node));
+        Assert.Equal(new PartitionReply(AckStatus.Refused, "full", TimeSpan.FromSeconds(2), node), copy);
+
+        // Parsed once: the next reply from the same node carries the same instance.
+        Assert.Same(copy.Node, RoundTrip(new PartitionReply(AckStatus.Accepted, null, null, node)).Node);
+    }
+
+    [Fact]
+    public void A_group_round_trips_every_part_in_order_with_the_timeout()
+    {
+        var metadata = ClientMetadata.From([new("tenant", "a")]);
+        var parts = Enumerable.Range(0, 3).Select(i => new PartitionBatch(
+            "metrics|" + i,
+            Signal.Metrics,
+            new ExportMetricsServiceRequest { ResourceMetrics = { new ResourceMetrics { ScopeMetrics = { new ScopeMetrics { Metrics = { new Metric { Name = "m" + i, Gauge = new Gauge { DataPoints = { new NumberDataPoint { AsInt = i }, new NumberDataPoint { AsInt = i + 1 } } } } } } } } } },
+            metadata,
+            WaitForExport: i == 1)).ToList();
+
+        var copy = RoundTrip(new PartitionGroup(parts, TimeSpan.FromMilliseconds(9500)));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(9500), copy.Timeout);
+        Assert.Equal(3, copy.Parts.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(parts[i].EntityId, copy.Parts[i].EntityId);
+            Assert.Equal(Signal.Metrics, copy.Parts[i].Signal);
+            Assert.Equal(parts[i].WaitForExport, copy.Parts[i].WaitForExport);
+            Assert.Equal(["a"], copy.Parts[i].Metadata.Get("tenant").ToArray());
+            Assert.Equal(2, OtlpItems.Count(copy.Parts[i].Payload));
+            OtlpWire.Expand(copy.Parts[i].Payload);
+            Assert.Equal(parts[i].Payload, copy.Parts[i].Payload);
+        }
+    }
+
+    [Fact]
+    public void A_group_reply_keeps_each_outcome_and_which_parts_went_unanswered()
+    {
+        var node = new Address("akka.tcp", "telemetry-cluster", "127.0.0.1", 2552);
+        PartitionReply?[] replies =
+        [
+            new PartitionReply(AckStatus.Accepted, null, null, node),
+            null,
+            new PartitionReply(AckStatus.Refused, "pipeline partition is full", TimeSpan.FromSeconds(1), node),
+            new PartitionReply(AckStatus.Failed, "bad", null),
+            null,
+        ];
+
+        var copy = RoundTrip(new PartitionGroupReply(replies));
+
+        Assert.Equal(replies, copy.Replies);
+        Assert.Empty(RoundTrip(new PartitionGroupReply([])).Replies);
+    }
+
+    [Fact]
+    public void A_group_reply_marking_a_part_that_does_not_exist_is_rejected()
+    {
+        var proto = new TelemetryCluster.Protocol.Cluster.PartitionGroupReplyProto { Replies = { new TelemetryCluster.Protocol.Cluster.PartitionReplyProto() }, Unanswered = { 3 } };
+        var manifest = _serializer.Manifest(new PartitionGroupReply([]));
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => _serializer.FromBinary(Google.Protobuf.MessageExtensions.ToByteArray(proto), manifest));
+    }
+
+    [Fact]
     public void Unknown_manifest_is_rejected()
     {
         Assert.Throws<System.Runtime.Serialization.SerializationException>(() => _serializer.FromBinary([], "zz"));

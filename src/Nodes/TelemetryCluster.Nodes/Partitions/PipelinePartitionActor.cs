@@ -21,6 +21,9 @@ internal sealed class PipelinePartitionActor : ReceiveActor, IWithStash
     private PipelineSegment? _segment;
     private TimeSpan _retryAfter = TimeSpan.FromSeconds(1);
 
+    // This node's address, in every reply: receiving nodes learn from it where the partition lives.
+    private readonly Address _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
+
     public PipelinePartitionActor(string entityId, PipelineHostAccessor accessor)
     {
         _entityId = entityId;
@@ -105,23 +108,24 @@ internal sealed class PipelinePartitionActor : ReceiveActor, IWithStash
         var ack = message.WaitForExport ? new Ack() : null;
         var batch = TelemetryBatch.Create(message.Payload, ack is null ? AckSet.Empty : AckSet.Of(ack), message.Metadata);
         var retryAfter = _retryAfter;
+        var node = _node;
         _segment!.OfferAsync(batch, CancellationToken.None).ContinueWith(
             offered =>
             {
                 if (offered.IsFaulted || offered.IsCanceled || !offered.Result)
                 {
-                    sender.Tell(new PartitionReply(AckStatus.Refused, "pipeline partition is full", retryAfter));
+                    sender.Tell(new PartitionReply(AckStatus.Refused, "pipeline partition is full", retryAfter, node));
                     return;
                 }
 
                 if (ack is null)
                 {
-                    sender.Tell(PartitionReply.From(AckOutcome.Accepted));
+                    sender.Tell(PartitionReply.From(AckOutcome.Accepted, node));
                     return;
                 }
 
                 ack.Completion.ContinueWith(
-                    done => sender.Tell(PartitionReply.From(done.Result)),
+                    done => sender.Tell(PartitionReply.From(done.Result, node)),
                     CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously,
                     TaskScheduler.Default);
@@ -131,7 +135,7 @@ internal sealed class PipelinePartitionActor : ReceiveActor, IWithStash
             TaskScheduler.Default);
     }
 
-    private PartitionReply Refusal(string reason) => new(AckStatus.Refused, reason, _retryAfter);
+    private PartitionReply Refusal(string reason) => new(AckStatus.Refused, reason, _retryAfter, _node);
 
     // Local-only messages (piped from tasks to this actor): never serialized, not even with serialize-messages = on.
     private sealed record HostReady(PipelineHost Host) : INoSerializationVerificationNeeded;
