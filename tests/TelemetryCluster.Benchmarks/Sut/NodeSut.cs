@@ -6,7 +6,8 @@ using TelemetryCluster.Benchmarks.Processes;
 namespace TelemetryCluster.Benchmarks.Sut;
 
 /// <summary>
-/// A TelemetryCluster node in its own process: <c>dotnet telemetry-cluster.dll run --config FILE</c>, with its own
+/// A TelemetryCluster node in its own process: <c>dotnet telemetry-cluster.dll run --config FILE</c> with the GC
+/// environment of the node image (<see cref="RepoLayout.NodeRuntimeEnvironment"/>), with its own
 /// downstream sink: a floor server (<see cref="FloorSut"/>, a separate process started first) that the node's
 /// <c>otlp</c> exporter sends to. Ready when the health_check extension answers 200 on <c>/</c> (or <c>/readyz</c>).
 /// Data points received downstream = the sink's <c>GET /count</c>; the sink's CPU is not the node's. A node whose
@@ -28,7 +29,8 @@ internal sealed class NodeSut : ISystemUnderTest
             "node",
             "dotnet",
             [dll, "run", "--config", configFile],
-            workingDirectory: Path.GetDirectoryName(dll));
+            workingDirectory: Path.GetDirectoryName(dll),
+            environment: RepoLayout.NodeRuntimeEnvironment());
     }
 
     public string Name => "node";

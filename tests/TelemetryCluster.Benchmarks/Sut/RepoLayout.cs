@@ -33,6 +33,23 @@ internal static class RepoLayout
     /// <summary>The repository root, from the build output directory or else the working directory.</summary>
     public static string? Root() => FindRoot(AppContext.BaseDirectory) ?? FindRoot(Environment.CurrentDirectory);
 
+    /// <summary>
+    /// The runtime's GC settings the node image sets (<c>ENV DOTNET_GC…=…</c> lines of the repository's Dockerfile),
+    /// so a node started here runs as deployed. Empty when the Dockerfile is not found.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> NodeRuntimeEnvironment()
+    {
+        var dockerfile = Root() is { } root ? Path.Combine(root, "Dockerfile") : null;
+        if (dockerfile is null || !File.Exists(dockerfile))
+        {
+            return new Dictionary<string, string>();
+        }
+
+        return System.Text.RegularExpressions.Regex
+            .Matches(File.ReadAllText(dockerfile), @"^ENV\s+(DOTNET_GC\w+)=(\S+)\s*$", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
+    }
+
     /// <summary>The node's dll: <paramref name="explicitPath"/> if given, else the repo's build output; throws how to build it.</summary>
     public static string NodeDll(string? explicitPath)
     {

@@ -27,6 +27,18 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    public void It_sets_a_gen0_budget_of_64_MiB_in_the_runtime_stage()
+    {
+        // The benchmarks start the node with the image's DOTNET_GC* variables (RepoLayout.NodeRuntimeEnvironment).
+        var value = Instructions.Value
+            .Where(i => i.Keyword == "ENV")
+            .Select(i => i.Arguments.Trim())
+            .Single(a => a.StartsWith("DOTNET_GCgen0size=", StringComparison.Ordinal))["DOTNET_GCgen0size=".Length..];
+        Assert.StartsWith("0x", value, StringComparison.Ordinal);
+        Assert.Equal(64L << 20, long.Parse(value[2..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task It_exposes_the_container_ports_of_the_deployment()
     {
         var manifests = await Manifests.RenderAsync(Repository.K8s);
