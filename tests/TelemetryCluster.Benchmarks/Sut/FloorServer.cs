@@ -14,7 +14,7 @@ namespace TelemetryCluster.Benchmarks.Sut;
 /// <summary>
 /// The floor baseline: a no-op Grpc.AspNetCore <c>MetricsService.Export</c> that decodes each request (the
 /// framework's protobuf deserializer) and counts its data points; nothing else. It also takes OTLP logs
-/// (<c>LogsService.Export</c>, counting log records), so that it can be the sink of a logs pipeline (filelog). Runs in its own process via the
+/// (<c>LogsService.Export</c>, counting log records from the request bytes: <see cref="LogRecordCount"/>), so that it can be the sink of a logs pipeline (filelog). Runs in its own process via the
 /// hidden subcommand <c>floor-server --port N --control-port M</c> (0 = any free port), so it has its own
 /// /proc figures. Kestrel with default settings and the Web SDK's defaults (server GC), logging at Warning.
 /// <list type="bullet">

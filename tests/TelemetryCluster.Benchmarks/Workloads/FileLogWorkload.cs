@@ -413,7 +413,7 @@ internal sealed class FileLogWorkload : IWorkload
             "lines/s until its last line was delivered.");
         context.Notes.Enqueue(
             $"node: file_log (start_at = beginning, regex_parser `{FileLogNodeConfig.Regex}`) → batch → otlp exporter " +
-            $"(compression {context.Options.ExporterCompression}, plaintext) → sink (a floor-server process counting log records; its CPU is not the node's). " +
+            $"(compression {context.Options.ExporterCompression}, plaintext) → sink (a floor-server process counting log records from the request bytes; its CPU is not the node's). " +
             "\"checkpoints on\" = the receiver's default (checkpoints in a temp cluster.storage-dir), \"off\" = `checkpoints = false`. " +
             "rsyslog: `rsyslogd -n` with imfile (inotify) → omfile, no regex parsing; \"checkpoints on\" = imfile persistStateAfterSubmission=\"on\" " +
             "(state file written after each batch submitted), \"off\" = the default (state written at exit only). " +
