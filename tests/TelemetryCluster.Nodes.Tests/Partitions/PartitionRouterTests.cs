@@ -99,38 +99,6 @@ public sealed class PartitionRouterTests : IAsyncLifetime
         Assert.Equal(partitions.Order(), region.Queued.Keys.Order());
     }
 
-    [Fact]
-    public async Task The_inbox_answers_a_group_with_each_parts_outcome_and_sends_a_part_dropped_at_a_hand_off_again()
-    {
-        // What a node's partition inbox answers for a group sent by another node: the dropped part delivered on the
-        // second try (the drop is seen on the inbox's own node), the refusal as given, the silent part unanswered —
-        // and the answer comes before the sender's timeout.
-        var (_, partitions) = BatchOverPartitions();
-        var script = new RegionScript(refusals: new() { [partitions[1]] = int.MaxValue }) { DropFirst = partitions[0], Silent = partitions[2] };
-        var region = _system.ActorOf(Props.Create(() => new FakeRegion(script)));
-        var inbox = _system.ActorOf(PartitionInbox.Props(region, new DroppedPartWatch(_system), TimeSpan.FromSeconds(1), TimeProvider.System));
-        var parts = partitions.Select(p => new PartitionBatch(
-            PartitionBatch.EntityIdOf(Pipeline.Id, p), Signal.Metrics, new ExportMetricsServiceRequest(), ClientMetadata.Empty, WaitForExport: false)).ToList();
-        var timeout = TimeSpan.FromSeconds(2);
-
-        var reply = await inbox.Ask<PartitionGroupReply>(new PartitionGroup(parts, timeout), timeout, TestContext.Current.CancellationToken);
-
-        Assert.Equal(3, reply.Replies.Count);
-        Assert.Equal(AckStatus.Accepted, reply.Replies[0]!.Status);
-        Assert.Equal(2, script.Asked[partitions[0]]);
-        Assert.Equal(AckStatus.Refused, reply.Replies[1]!.Status);
-        Assert.Null(reply.Replies[2]);
-        Assert.Equal([partitions[0]], script.Queued.Keys.Where(p => p != partitions[2]));
-    }
-
-    [Fact]
-    public void The_inbox_answers_with_a_margin_before_the_senders_timeout()
-    {
-        Assert.Equal(TimeSpan.FromSeconds(9), PartitionInbox.InnerTimeout(TimeSpan.FromSeconds(10)));
-        Assert.Equal(TimeSpan.FromSeconds(59), PartitionInbox.InnerTimeout(TimeSpan.FromSeconds(60)));
-        Assert.Equal(TimeSpan.FromMilliseconds(270), PartitionInbox.InnerTimeout(TimeSpan.FromMilliseconds(300)));
-    }
-
     private PartitionRouter Router(RegionScript script, TimeSpan? askTimeout = null, TimeSpan? retryAfter = null)
     {
         var engine = new EngineSettings(Delivery.Accepted, Partitions, 16, TimeSpan.FromMilliseconds(50), retryAfter ?? TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))

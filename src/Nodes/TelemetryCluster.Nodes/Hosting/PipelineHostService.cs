@@ -39,9 +39,6 @@ internal sealed partial class PipelineHostService(
     /// <summary>The running pipelines (null before start or when the start failed).</summary>
     public PipelineHost? Host => _host;
 
-    /// <summary>Where this node believes each partition lives (set once the pipelines start).</summary>
-    internal PartitionHomes? Homes { get; private set; }
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         ActorSystem system;
@@ -65,13 +62,7 @@ internal sealed partial class PipelineHostService(
 
         var materializer = system.Materializer(namePrefix: "pipelines");
         var region = services.GetRequiredService<ActorRegistry>().Get<PipelinePartitionRegion>();
-        var drops = new DroppedPartWatch(system);
-
-        // Before any entity here answers (they wait for the host), so a peer that learns a partition lives here finds
-        // this node's inbox.
-        system.ActorOf(PartitionInbox.Props(region, drops, spec.Engine.RetryAfter, time), PartitionInbox.Name);
-        Homes = new PartitionHomes(system, spec.Engine.Partitions);
-        var placement = new ClusterPlacement(region, spec.Engine, time, drops, Homes);
+        var placement = new ClusterPlacement(region, spec.Engine, time, new DroppedPartWatch(system));
         var host = new PipelineHost(spec, new PipelineHostContext(system, materializer, loggerFactory, time, status, telemetry, placement, ct => WaitForMembershipAsync(system, ct)));
         try
         {

@@ -1,4 +1,3 @@
-using Akka.Actor;
 using Google.Protobuf;
 using TelemetryCluster.Streams.Components;
 using TelemetryCluster.Streams.Data;
@@ -29,13 +28,10 @@ public sealed record PartitionBatch(string EntityId, Signal Signal, IMessage Pay
     }
 }
 
-/// <summary>
-/// A partition's answer: the outcome of the batch (queued, or exported under delivery = exported), and the address
-/// of the node whose entity answered (null when not known), from which receiving nodes learn where each partition lives.
-/// </summary>
-public sealed record PartitionReply(AckStatus Status, string? Reason, TimeSpan? RetryAfter, Address? Node = null) : IPartitionMessage
+/// <summary>A partition's answer: the outcome of the batch (queued, or exported under delivery = exported).</summary>
+public sealed record PartitionReply(AckStatus Status, string? Reason, TimeSpan? RetryAfter) : IPartitionMessage
 {
-    public static PartitionReply From(AckOutcome outcome, Address? node = null) => new(outcome.Status, outcome.Reason, outcome.RetryAfter, node);
+    public static PartitionReply From(AckOutcome outcome) => new(outcome.Status, outcome.Reason, outcome.RetryAfter);
 
     public AckOutcome ToOutcome() => new(Status, Reason, RetryAfter);
 }
@@ -45,16 +41,3 @@ public sealed record PartitionStop : IPartitionMessage
 {
     public static PartitionStop Instance { get; } = new();
 }
-
-/// <summary>
-/// The parts of one received batch whose partitions live on one node, sent as one message to that node's
-/// <see cref="PartitionInbox"/>, which delivers each through its local shard region and answers with one
-/// <see cref="PartitionGroupReply"/> before <paramref name="Timeout"/> (how long the sender waits) runs out.
-/// </summary>
-public sealed record PartitionGroup(IReadOnlyList<PartitionBatch> Parts, TimeSpan Timeout) : IPartitionMessage;
-
-/// <summary>
-/// The answer to a <see cref="PartitionGroup"/>: one reply per part, in the parts' order; null for a part whose
-/// partition did not answer in time (its outcome is unknown: it may still be queued, so it is never offered again).
-/// </summary>
-public sealed record PartitionGroupReply(IReadOnlyList<PartitionReply?> Replies) : IPartitionMessage;

@@ -8,8 +8,7 @@ namespace TelemetryCluster.Nodes.Partitions;
 /// <summary>
 /// The receiving side of a pipeline in the cluster: splits each batch by routing key into the pipeline's
 /// partitions and asks the shard region, which delivers each part to the partition entity wherever sharding placed
-/// it. Parts whose partitions live on another node (learned from the replies, see <see cref="PartitionHomes"/>) go as
-/// one <see cref="PartitionGroup"/> per node to that node's <see cref="PartitionInbox"/>. Each partition has its own budget of <see cref="EngineSettings.MaxInFlight"/> parts in flight from this
+/// it. Each partition has its own budget of <see cref="EngineSettings.MaxInFlight"/> parts in flight from this
 /// node, so a slow or blocked partition exhausts only its own budget: batches that touch it are refused (retryable)
 /// while batches for healthy partitions keep flowing. A batch that cannot get a slot for every partition it touches
 /// within the admission timeout, or any part that a partition refuses or does not answer in time, makes the whole
@@ -23,13 +22,10 @@ internal sealed class PartitionRouter : IPipelineGateway
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim[] _slots;
     private readonly DroppedPartWatch? _drops;
-    private readonly PartitionHomes? _homes;
 
-    public PartitionRouter(
-        PipelineDefinition pipeline, IActorRef region, EngineSettings engine, TimeProvider time, DroppedPartWatch? drops = null, PartitionHomes? homes = null)
+    public PartitionRouter(PipelineDefinition pipeline, IActorRef region, EngineSettings engine, TimeProvider time, DroppedPartWatch? drops = null)
     {
         _drops = drops;
-        _homes = homes;
         _pipeline = pipeline;
         _region = region;
         _engine = engine;
@@ -51,7 +47,12 @@ internal sealed class PartitionRouter : IPipelineGateway
 
         var waitForExport = !batch.Acks.IsEmpty;
         var timeout = waitForExport ? _engine.ExportTimeout : _engine.AskTimeout;
-        var asks = Send(batch, parts, waitForExport, timeout, cancellationToken);
+        var asks = new List<Task<PartitionReply>>(parts.Count);
+        foreach (var (partition, request) in parts)
+        {
+            var message = new PartitionBatch(PartitionBatch.EntityIdOf(_pipeline.Id, partition), batch.Signal, request, batch.Metadata, waitForExport);
+            asks.Add(AskAndRelease(partition, message, timeout, cancellationToken));
+        }
 
         if (!waitForExport)
         {
@@ -62,97 +63,6 @@ internal sealed class PartitionRouter : IPipelineGateway
         // partition's slot until that answer, so exports in progress count against that partition's budget only.
         _ = ReleaseAcksWhenDone(batch.Acks, asks);
         return true;
-    }
-
-    /// <summary>
-    /// Sends every part; the answer of part i is task i. Parts of partitions believed to live on another node are sent
-    /// as one <see cref="PartitionGroup"/> per node to its <see cref="PartitionInbox"/> (one remoting message and one
-    /// reply, instead of one each per part); the others (here, or home not known yet) are asked through the region.
-    /// </summary>
-    private List<Task<PartitionReply>> Send(
-        TelemetryBatch batch,
-        IReadOnlyList<(int Partition, Google.Protobuf.IMessage Request)> parts,
-        bool waitForExport,
-        TimeSpan timeout,
-        CancellationToken cancellationToken)
-    {
-        var asks = new List<Task<PartitionReply>>(parts.Count);
-        Address?[]? remote = null;
-        var remoteCount = 0;
-        for (var i = 0; i < parts.Count; i++)
-        {
-            var (partition, request) = parts[i];
-            var home = _homes?.HomeOf(partition);
-            if (home is null || home.Equals(_homes!.Self))
-            {
-                var message = new PartitionBatch(PartitionBatch.EntityIdOf(_pipeline.Id, partition), batch.Signal, request, batch.Metadata, waitForExport);
-                asks.Add(AskAndRelease(partition, message, timeout, cancellationToken));
-                continue;
-            }
-
-            remote ??= new Address?[parts.Count];
-            remote[i] = home;
-            remoteCount++;
-            asks.Add(null!);
-        }
-
-        if (remote is null)
-        {
-            return asks;
-        }
-
-        // Group the remote parts per node (a batch touches few nodes: a linear scan, no dictionary).
-        var done = new bool[parts.Count];
-        for (var i = 0; i < parts.Count && remoteCount > 0; i++)
-        {
-            if (remote[i] is not { } node || done[i])
-            {
-                continue;
-            }
-
-            var members = new List<int>();
-            var messages = new List<PartitionBatch>();
-            for (var j = i; j < parts.Count; j++)
-            {
-                if (!done[j] && remote[j] is { } other && (ReferenceEquals(other, node) || other.Equals(node)))
-                {
-                    done[j] = true;
-                    remoteCount--;
-                    members.Add(j);
-                    var (partition, request) = parts[j];
-                    messages.Add(new PartitionBatch(PartitionBatch.EntityIdOf(_pipeline.Id, partition), batch.Signal, request, batch.Metadata, waitForExport));
-                }
-            }
-
-            _homes!.CountGroup();
-            var group = _homes.InboxOf(node).Ask<PartitionGroupReply>(new PartitionGroup(messages, timeout), timeout, cancellationToken);
-            for (var k = 0; k < members.Count; k++)
-            {
-                asks[members[k]] = PartOfGroup(group, k, parts[members[k]].Partition);
-            }
-        }
-
-        return asks;
-    }
-
-    /// <summary>Part <paramref name="index"/>'s answer within a group's reply; gives the partition's slot back.</summary>
-    private async Task<PartitionReply> PartOfGroup(Task<PartitionGroupReply> group, int index, int partition)
-    {
-        try
-        {
-            var replies = (await group.ConfigureAwait(false)).Replies;
-            if (index >= replies.Count || replies[index] is not { } reply)
-            {
-                throw new AskTimeoutException($"partition {partition} of {_pipeline.Id} did not answer in time");
-            }
-
-            _homes!.Learn(partition, reply.Node);
-            return reply;
-        }
-        finally
-        {
-            _slots[partition].Release();
-        }
     }
 
     /// <summary>
@@ -252,19 +162,37 @@ internal sealed class PartitionRouter : IPipelineGateway
     }
 
     /// <summary>
-    /// Asks the region and gives the partition's slot back (see <see cref="RegionDelivery.AskAsync"/>: a part sharding
-    /// dropped at a shard hand-off is sent again). The reply tells where the partition lives.
+    /// Asks the region and gives the partition's slot back. A part sharding dropped at a shard hand-off was never
+    /// queued, so it is sent again (10 ms, doubling, up to 5 times) rather than waiting out the timeout.
     /// </summary>
     private async Task<PartitionReply> AskAndRelease(int partition, PartitionBatch message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            var reply = await RegionDelivery.AskAsync(_region, _drops, message, timeout, _engine.RetryAfter, _time, cancellationToken).ConfigureAwait(false);
-            _homes?.Learn(partition, reply.Node);
-            return reply;
+            var delay = TimeSpan.FromMilliseconds(10);
+            for (var attempt = 1; ; attempt++)
+            {
+                var dropped = _drops?.Watch(message);
+                var ask = _region.Ask<PartitionReply>(message, timeout, cancellationToken);
+                if (dropped is null || await Task.WhenAny(ask, dropped).ConfigureAwait(false) == ask)
+                {
+                    return await ask.ConfigureAwait(false);
+                }
+
+                // The ask's temporary actor times out later; observe that so it is not an unobserved exception.
+                _ = ask.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                if (attempt == 5)
+                {
+                    return new PartitionReply(AckStatus.Refused, "the partition was being handed over to another node", _engine.RetryAfter);
+                }
+
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay *= 2;
+            }
         }
         finally
         {
+            _drops?.Forget(message);
             _slots[partition].Release();
         }
     }

@@ -24,12 +24,6 @@ public sealed class PartitionSerializer(ExtendedActorSystem system) : Serializer
     private const string BatchManifest = "pb";
     private const string ReplyManifest = "pr";
     private const string StopManifest = "ps";
-    private const string GroupManifest = "pg";
-    private const string GroupReplyManifest = "pq";
-
-    // Node addresses in replies, parsed once each (a cluster has few nodes; bounded in case of churn).
-    private const int MaxCachedAddresses = 256;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Address> _addresses = new(StringComparer.Ordinal);
 
     public override int Identifier => SerializerId;
 
@@ -38,18 +32,19 @@ public sealed class PartitionSerializer(ExtendedActorSystem system) : Serializer
         PartitionBatch => BatchManifest,
         PartitionReply => ReplyManifest,
         PartitionStop => StopManifest,
-        PartitionGroup => GroupManifest,
-        PartitionGroupReply => GroupReplyManifest,
         _ => throw new ArgumentException($"{nameof(PartitionSerializer)} cannot serialize {o.GetType()}", nameof(o)),
     };
 
     public override byte[] ToBinary(object obj) => obj switch
     {
         PartitionBatch b => ToProto(b).ToByteArray(),
-        PartitionReply r => ToProto(r).ToByteArray(),
+        PartitionReply r => new PartitionReplyProto
+        {
+            Status = (int)r.Status,
+            Reason = r.Reason ?? string.Empty,
+            RetryAfterMs = (long)(r.RetryAfter?.TotalMilliseconds ?? 0),
+        }.ToByteArray(),
         PartitionStop => [],
-        PartitionGroup g => ToProto(g).ToByteArray(),
-        PartitionGroupReply g => ToProto(g).ToByteArray(),
         _ => throw new ArgumentException($"{nameof(PartitionSerializer)} cannot serialize {obj.GetType()}", nameof(obj)),
     };
 
@@ -58,8 +53,6 @@ public sealed class PartitionSerializer(ExtendedActorSystem system) : Serializer
         BatchManifest => FromProto(PartitionBatchProto.Parser.ParseFrom(bytes)),
         ReplyManifest => FromProto(PartitionReplyProto.Parser.ParseFrom(bytes)),
         StopManifest => PartitionStop.Instance,
-        GroupManifest => FromProto(PartitionGroupProto.Parser.ParseFrom(bytes)),
-        GroupReplyManifest => FromProto(PartitionGroupReplyProto.Parser.ParseFrom(bytes)),
         _ => throw new SerializationException($"unknown manifest '{manifest}' for {nameof(PartitionSerializer)}"),
     };
 
@@ -112,77 +105,7 @@ public sealed class PartitionSerializer(ExtendedActorSystem system) : Serializer
         return new PartitionBatch(proto.EntityId, signal, payload, metadata, proto.WaitForExport);
     }
 
-    private static PartitionGroupProto ToProto(PartitionGroup group)
-    {
-        var proto = new PartitionGroupProto { TimeoutMs = (long)group.Timeout.TotalMilliseconds };
-        foreach (var part in group.Parts)
-        {
-            proto.Parts.Add(ToProto(part));
-        }
-
-        return proto;
-    }
-
-    private static PartitionGroup FromProto(PartitionGroupProto proto)
-    {
-        var parts = new PartitionBatch[proto.Parts.Count];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            parts[i] = FromProto(proto.Parts[i]);
-        }
-
-        return new PartitionGroup(parts, TimeSpan.FromMilliseconds(Math.Max(0, proto.TimeoutMs)));
-    }
-
-    private static PartitionGroupReplyProto ToProto(PartitionGroupReply group)
-    {
-        var proto = new PartitionGroupReplyProto();
-        for (var i = 0; i < group.Replies.Count; i++)
-        {
-            if (group.Replies[i] is { } reply)
-            {
-                proto.Replies.Add(ToProto(reply));
-            }
-            else
-            {
-                proto.Replies.Add(new PartitionReplyProto());
-                proto.Unanswered.Add(i);
-            }
-        }
-
-        return proto;
-    }
-
-    private PartitionGroupReply FromProto(PartitionGroupReplyProto proto)
-    {
-        var replies = new PartitionReply?[proto.Replies.Count];
-        for (var i = 0; i < replies.Length; i++)
-        {
-            replies[i] = FromProto(proto.Replies[i]);
-        }
-
-        foreach (var i in proto.Unanswered)
-        {
-            if ((uint)i >= (uint)replies.Length)
-            {
-                throw new SerializationException($"partition group reply marks part {i} unanswered, but has {replies.Length} parts");
-            }
-
-            replies[i] = null;
-        }
-
-        return new PartitionGroupReply(replies);
-    }
-
-    private static PartitionReplyProto ToProto(PartitionReply reply) => new()
-    {
-        Status = (int)reply.Status,
-        Reason = reply.Reason ?? string.Empty,
-        RetryAfterMs = (long)(reply.RetryAfter?.TotalMilliseconds ?? 0),
-        Node = reply.Node?.ToString() ?? string.Empty,
-    };
-
-    private PartitionReply FromProto(PartitionReplyProto proto)
+    private static PartitionReply FromProto(PartitionReplyProto proto)
     {
         var status = proto.Status switch
         {
@@ -193,32 +116,6 @@ public sealed class PartitionSerializer(ExtendedActorSystem system) : Serializer
         return new PartitionReply(
             status,
             string.IsNullOrEmpty(proto.Reason) ? null : proto.Reason,
-            proto.RetryAfterMs > 0 ? TimeSpan.FromMilliseconds(proto.RetryAfterMs) : null,
-            AddressOf(proto.Node));
-    }
-
-    private Address? AddressOf(string node)
-    {
-        if (node.Length == 0)
-        {
-            return null;
-        }
-
-        if (_addresses.TryGetValue(node, out var address))
-        {
-            return address;
-        }
-
-        if (!Address.TryParse(node, out address))
-        {
-            throw new SerializationException($"partition reply with an invalid node address '{node}'");
-        }
-
-        if (_addresses.Count < MaxCachedAddresses)
-        {
-            _addresses.TryAdd(node, address);
-        }
-
-        return address;
+            proto.RetryAfterMs > 0 ? TimeSpan.FromMilliseconds(proto.RetryAfterMs) : null);
     }
 }

@@ -21,9 +21,6 @@ internal sealed class PipelinePartitionActor : ReceiveActor, IWithStash
     private PipelineSegment? _segment;
     private TimeSpan _retryAfter = TimeSpan.FromSeconds(1);
 
-    // This node's address, in every reply: receiving nodes learn from it where the partition lives.
-    private readonly Address _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
-
     public PipelinePartitionActor(string entityId, PipelineHostAccessor accessor)
     {
         _entityId = entityId;
@@ -108,24 +105,23 @@ internal sealed class PipelinePartitionActor : ReceiveActor, IWithStash
         var ack = message.WaitForExport ? new Ack() : null;
         var batch = TelemetryBatch.Create(message.Payload, ack is null ? AckSet.Empty : AckSet.Of(ack), message.Metadata);
         var retryAfter = _retryAfter;
-        var node = _node;
         _segment!.OfferAsync(batch, CancellationToken.None).ContinueWith(
             offered =>
             {
                 if (offered.IsFaulted || offered.IsCanceled || !offered.Result)
                 {
-                    sender.Tell(new PartitionReply(AckStatus.Refused, "pipeline partition is full", retryAfter, node));
+                    sender.Tell(new PartitionReply(AckStatus.Refused, "pipeline partition is full", retryAfter));
                     return;
                 }
 
                 if (ack is null)
                 {
-                    sender.Tell(PartitionReply.From(AckOutcome.Accepted, node));
+                    sender.Tell(PartitionReply.From(AckOutcome.Accepted));
                     return;
                 }
 
                 ack.Completion.ContinueWith(
-                    done => sender.Tell(PartitionReply.From(done.Result, node)),
+                    done => sender.Tell(PartitionReply.From(done.Result)),
                     CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously,
                     TaskScheduler.Default);
@@ -135,7 +131,7 @@ internal sealed class PipelinePartitionActor : ReceiveActor, IWithStash
             TaskScheduler.Default);
     }
 
-    private PartitionReply Refusal(string reason) => new(AckStatus.Refused, reason, _retryAfter, _node);
+    private PartitionReply Refusal(string reason) => new(AckStatus.Refused, reason, _retryAfter);
 
     // Local-only messages (piped from tasks to this actor): never serialized, not even with serialize-messages = on.
     private sealed record HostReady(PipelineHost Host) : INoSerializationVerificationNeeded;

@@ -440,7 +440,8 @@ public static class OtlpWire
         }
     }
 
-    private static int WriteVarint(Span<byte> target, uint value)
+    /// <summary>Writes <paramref name="value"/> as a protobuf varint; the bytes written (1–5).</summary>
+    internal static int WriteVarint(Span<byte> target, uint value)
     {
         var i = 0;
         while (value >= 0x80)

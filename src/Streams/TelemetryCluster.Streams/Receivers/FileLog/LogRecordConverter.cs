@@ -326,12 +326,12 @@ internal sealed class LogBatchBuilder
         }
 
         /// <summary>Tag, length and content of a length-delimited field of <paramref name="length"/> bytes (field numbers below 16).</summary>
-        private static int Field(int length) => 1 + LogRecordEncoder.VarintSize((uint)length) + length;
+        private static int Field(int length) => 1 + CodedOutputStream.ComputeRawVarint32Size((uint)length) + length;
 
         private static int Header(byte[] bytes, int position, int field, int length)
         {
             bytes[position++] = (byte)((field << 3) | 2);
-            return position + LogRecordEncoder.WriteVarint(bytes.AsSpan(position), (uint)length);
+            return position + Data.OtlpWire.WriteVarint(bytes.AsSpan(position), (uint)length);
         }
     }
 }

@@ -198,7 +198,7 @@ internal sealed class LogRecordEncoder
     {
         Ensure(1 + 5 + value.Length);
         _buffer[Length++] = tag;
-        Length += WriteVarint(_buffer.AsSpan(Length), (uint)value.Length);
+        Length += Data.OtlpWire.WriteVarint(_buffer.AsSpan(Length), (uint)value.Length);
         value.CopyTo(_buffer.AsSpan(Length));
         Length += value.Length;
     }
@@ -246,10 +246,10 @@ internal sealed class LogRecordEncoder
             return;
         }
 
-        var extra = VarintSize((uint)length) - 1;
+        var extra = Google.Protobuf.CodedOutputStream.ComputeRawVarint32Size((uint)length) - 1;
         Ensure(extra);
         _buffer.AsSpan(start, length).CopyTo(_buffer.AsSpan(start + extra));
-        WriteVarint(_buffer.AsSpan(start - 1), (uint)length);
+        Data.OtlpWire.WriteVarint(_buffer.AsSpan(start - 1), (uint)length);
         Length += extra;
     }
 
@@ -263,22 +263,6 @@ internal sealed class LogRecordEncoder
         var grown = GC.AllocateUninitializedArray<byte>(Math.Max(_buffer.Length * 2, Length + bytes));
         _buffer.AsSpan(0, Length).CopyTo(grown);
         _buffer = grown;
-    }
-
-    internal static int VarintSize(uint value) =>
-        value < 1 << 7 ? 1 : value < 1 << 14 ? 2 : value < 1 << 21 ? 3 : value < 1 << 28 ? 4 : 5;
-
-    internal static int WriteVarint(Span<byte> target, uint value)
-    {
-        var i = 0;
-        while (value >= 0x80)
-        {
-            target[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        target[i++] = (byte)value;
-        return i;
     }
 
     internal static ulong UnixNanos(DateTimeOffset time) =>
