@@ -12,7 +12,7 @@ namespace TelemetryCluster.Streams.Tests.Receivers.FileLog;
 
 /// <summary>
 /// The receiver writes records as bytes (<see cref="LogRecordEncoder"/>): they must be byte for byte what
-/// Google.Protobuf writes for the record <see cref="LogBatchBuilder.ToRecord"/> builds, and a batch must expand to
+/// Google.Protobuf writes for the record built as objects (<see cref="ExpectedRecord"/>), and a batch must expand to
 /// the request the object path built.
 /// </summary>
 public sealed class LogRecordEncoderTests
@@ -30,7 +30,7 @@ public sealed class LogRecordEncoderTests
         encoder.Write(entry);
 
         var expected = new ScopeLogs();
-        expected.LogRecords.Add(LogBatchBuilder.ToRecord(entry));
+        expected.LogRecords.Add(ExpectedRecord(entry));
         Assert.Equal(expected.ToByteArray(), encoder.Written.ToArray());
     }
 
@@ -44,7 +44,7 @@ public sealed class LogRecordEncoderTests
         {
             var entry = RandomEntry(random, depth: 0);
             encoder.Write(entry);
-            expected.LogRecords.Add(LogBatchBuilder.ToRecord(entry));
+            expected.LogRecords.Add(ExpectedRecord(entry));
         }
 
         Assert.Equal(expected.ToByteArray(), encoder.Written.ToArray());
@@ -104,7 +104,7 @@ public sealed class LogRecordEncoderTests
                 resourceLogs.ScopeLogs.Add(scope);
             }
 
-            scope.LogRecords.Add(LogBatchBuilder.ToRecord(entry));
+            scope.LogRecords.Add(ExpectedRecord(entry));
         }
 
         Assert.Equal(expected.ToByteArray(), OtlpWire.ToByteArray(request));
@@ -118,6 +118,50 @@ public sealed class LogRecordEncoderTests
         Assert.Equal(1, secondCount);
         OtlpWire.Expand(second);
         Assert.Equal("again", second.ResourceLogs.Single().ScopeLogs.Single().LogRecords.Single().Body.StringValue);
+    }
+
+    /// <summary>The record the receiver built as objects before it wrote bytes (the reference encoding).</summary>
+    private static LogRecord ExpectedRecord(LogEntry entry)
+    {
+        var record = new LogRecord
+        {
+            ObservedTimeUnixNano = LogRecordEncoder.UnixNanos(entry.ObservedTimestamp),
+            TimeUnixNano = entry.Timestamp is { } time ? LogRecordEncoder.UnixNanos(time) : 0,
+            SeverityNumber = (SeverityNumber)Math.Clamp(entry.Severity, 0, 24),
+            Flags = entry.TraceFlags,
+        };
+        if (entry.SeverityText is { } text)
+        {
+            record.SeverityText = text;
+        }
+
+        if (entry.Body is not null)
+        {
+            record.Body = LogBatchBuilder.ToAnyValue(entry.Body);
+        }
+
+        var attributes = entry.Attributes;
+        if (attributes.Count > 0)
+        {
+            var target = record.Attributes;
+            target.Capacity = attributes.Count;
+            foreach (var (name, value) in attributes)
+            {
+                target.Add(new KeyValue { Key = name, Value = LogBatchBuilder.ToAnyValue(value) });
+            }
+        }
+
+        if (entry.TraceId is { Length: 16 } traceId)
+        {
+            record.TraceId = ByteString.CopyFrom(traceId);
+        }
+
+        if (entry.SpanId is { Length: 8 } spanId)
+        {
+            record.SpanId = ByteString.CopyFrom(spanId);
+        }
+
+        return record;
     }
 
     private static Dictionary<string, LogEntry> EntryCases()

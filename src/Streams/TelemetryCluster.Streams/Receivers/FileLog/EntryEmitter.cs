@@ -23,6 +23,11 @@ internal sealed class EntryEmitter
     private readonly KeyValuePair<string, object?>[] _staticAttributes;
     private readonly Action<string, long>? _operatorDropped;
     private readonly int _attributeCapacity;
+    /// <summary>
+    /// Entries are batched before the operators run (<see cref="Encode"/>) for one-to-one pipelines
+    /// (<see cref="OperatorPipelineSpec.IsOneToOne"/>), so that parsing and encoding a batch run beside the reading
+    /// of the next one.
+    /// </summary>
     private readonly bool _deferOperators;
     private readonly ConcurrentBag<DeferredWorker> _workers = [];
     private DateTimeOffset _observed;
@@ -46,13 +51,6 @@ internal sealed class EntryEmitter
         _attributeCapacity = _staticAttributes.Length + fileAttributes + 4;
         _deferOperators = config.Operators.IsOneToOne;
     }
-
-    /// <summary>
-    /// Whether entries are batched before the operators run (<see cref="Encode"/>): for one-to-one pipelines
-    /// (<see cref="OperatorPipelineSpec.IsOneToOne"/>), so that parsing and encoding a batch can run beside the
-    /// reading of the next one.
-    /// </summary>
-    public bool DefersOperators => _deferOperators;
 
     /// <summary>
     /// Runs deferred entries through a pipeline instance of their own (one per concurrent caller, reused) and appends
@@ -508,7 +506,6 @@ internal sealed class EntryEmitter
     }
 }
 
-/// <summary>User and group names from /etc/passwd and /etc/group (numeric id when not listed).</summary>
 /// <summary>A pipeline instance and a batch builder that encode deferred entries (<see cref="EntryEmitter.Encode"/>).</summary>
 internal sealed class DeferredWorker(IOperatorPipeline pipeline, LogBatchBuilder builder)
 {
@@ -530,6 +527,7 @@ internal sealed class DeferredWorker(IOperatorPipeline pipeline, LogBatchBuilder
     }
 }
 
+/// <summary>User and group names from /etc/passwd and /etc/group (numeric id when not listed).</summary>
 internal static class UnixNames
 {
     public static string User(uint uid) => Lookup("/etc/passwd", uid);

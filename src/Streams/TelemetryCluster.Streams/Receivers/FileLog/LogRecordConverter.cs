@@ -139,49 +139,6 @@ internal sealed class LogBatchBuilder
         return result;
     }
 
-    public static LogRecord ToRecord(LogEntry entry)
-    {
-        var record = new LogRecord
-        {
-            ObservedTimeUnixNano = UnixNanos(entry.ObservedTimestamp),
-            TimeUnixNano = entry.Timestamp is { } time ? UnixNanos(time) : 0,
-            SeverityNumber = (SeverityNumber)Math.Clamp(entry.Severity, 0, 24),
-            Flags = entry.TraceFlags,
-        };
-        if (entry.SeverityText is { } text)
-        {
-            record.SeverityText = text;
-        }
-
-        if (entry.Body is not null)
-        {
-            record.Body = ToAnyValue(entry.Body);
-        }
-
-        var attributes = entry.Attributes;
-        if (attributes.Count > 0)
-        {
-            var target = record.Attributes;
-            target.Capacity = attributes.Count;
-            foreach (var (name, value) in attributes)
-            {
-                target.Add(new KeyValue { Key = name, Value = ToAnyValue(value) });
-            }
-        }
-
-        if (entry.TraceId is { Length: 16 } traceId)
-        {
-            record.TraceId = ByteString.CopyFrom(traceId);
-        }
-
-        if (entry.SpanId is { Length: 8 } spanId)
-        {
-            record.SpanId = ByteString.CopyFrom(spanId);
-        }
-
-        return record;
-    }
-
     public static AnyValue ToAnyValue(object? value)
     {
         switch (value)
@@ -262,8 +219,6 @@ internal sealed class LogBatchBuilder
 
         return string.Join('\u0002', parts);
     }
-
-    private static ulong UnixNanos(DateTimeOffset time) => LogRecordEncoder.UnixNanos(time);
 
     /// <summary>The encoded records of one scope name under one resource.</summary>
     private sealed class ScopeRecords(string name, LogRecordEncoder records)

@@ -7,8 +7,8 @@ namespace TelemetryCluster.Streams.Receivers.FileLog;
 
 /// <summary>
 /// Writes log entries straight into OTLP protobuf bytes: the <c>log_records</c> fields (2) of one ScopeLogs, each
-/// record encoded exactly as Google.Protobuf encodes the <see cref="OpenTelemetry.Proto.Logs.V1.LogRecord"/> that
-/// <see cref="LogBatchBuilder.ToRecord"/> builds (same fields, same order, same bytes). A batch of lines then costs
+/// record encoded exactly as Google.Protobuf encodes the <see cref="OpenTelemetry.Proto.Logs.V1.LogRecord"/> built
+/// from the entry as objects (same fields, same order, same bytes; <c>LogRecordEncoderTests</c> holds that mapping). A batch of lines then costs
 /// one growing array instead of an object graph per record (records, key-values, any-values) that lives until the
 /// export and the size computations Google.Protobuf repeats at every nesting level.
 /// </summary>
